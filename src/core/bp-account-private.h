@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bp-account.h"
+
+G_BEGIN_DECLS
+
+/* Readers of one member of an account's JSON object, shared by the account
+ * types. An absent member or a JSON null leaves *value untouched and succeeds;
+ * a member of another JSON type fails with BP_ERROR_STORE_CORRUPT and a
+ * message that names the member and what it holds. */
+gboolean  bp_account_read_string_member  (JsonObject  *object,
+                                          const char  *member,
+                                          char       **value,
+                                          GError     **error);
+gboolean  bp_account_read_boolean_member (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean    *value,
+                                          GError     **error);
+
+/* Trims Unicode white space on both ends; never returns NULL. */
+char     *bp_account_strip_text          (const char  *text);
+
+/* Overwrites @length bytes at @data in a way the compiler cannot drop. */
+void      bp_account_wipe_memory         (gpointer     data,
+                                          gsize        length);
+
+G_END_DECLS

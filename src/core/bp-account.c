@@ -1,0 +1,1055 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-account"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "bp-account-private.h"
+#include "bp-error.h"
+#include "bp-salesforce-account.h"
+
+typedef struct
+{
+  char       *id;
+  char       *name;
+  gboolean    is_default;
+
+  /* kind → value; a kind present in the table is "known" (read from the
+   * keyring or typed), an empty value is known and empty. Wiped on free. */
+  GHashTable *secrets;
+
+  /* The whole object last read from the store file (minus secret-looking
+   * members), so members a newer version wrote survive a save. */
+  JsonObject *json;
+} BpAccountPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (BpAccount, bp_account, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_IS_DEFAULT,
+  PROP_TYPE_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The account types this build supports, in display order. Adding a type is
+ * one line here. */
+static GType (* const account_type_getters[]) (void) = {
+  bp_salesforce_account_get_type,
+};
+
+/* Terminated by G_TYPE_INVALID. */
+static GType account_types[G_N_ELEMENTS (account_type_getters) + 1];
+
+static const char * const no_secret_kinds[] = { NULL };
+
+/* A volatile function pointer: the compiler cannot prove the stores dead. */
+static void *(* const volatile wipe_memset) (void *, int, size_t) = memset;
+
+void
+bp_account_wipe_memory (gpointer data,
+                        gsize    length)
+{
+  if (data != NULL && length > 0)
+    wipe_memset (data, 0, length);
+}
+
+static void
+wipe_and_free_string (gpointer data)
+{
+  char *text = data;
+
+  if (text == NULL)
+    return;
+
+  bp_account_wipe_memory (text, strlen (text));
+  g_free (text);
+}
+
+char *
+bp_account_strip_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+  const char *start;
+  const char *end;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, -1);
+
+  start = valid;
+  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+
+  end = start;
+  for (const char *p = start; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (!g_unichar_isspace (g_utf8_get_char (p)))
+        end = g_utf8_next_char (p);
+    }
+
+  return g_strndup (start, end - start);
+}
+
+/* JSON helpers */
+
+static JsonNode *copy_json_node (JsonNode *node);
+
+/* json_node_copy() shares nested objects and arrays; a draft must not. */
+static JsonObject *
+copy_json_object (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    json_object_set_member (copy, member, copy_json_node (node));
+
+  return copy;
+}
+
+static JsonNode *
+copy_json_node (JsonNode *node)
+{
+  JsonNode *copy;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      copy = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (copy, copy_json_object (json_node_get_object (node)));
+      return copy;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+        JsonArray *array_copy = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (array_copy, copy_json_node (json_array_get_element (array, i)));
+
+        copy = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (copy, array_copy);
+        return copy;
+      }
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
+static const char *
+describe_json_node (JsonNode *node)
+{
+  GType value_type;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return _("an object");
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return _("a list");
+  if (JSON_NODE_HOLDS_NULL (node))
+    return _("null");
+
+  value_type = json_node_get_value_type (node);
+  if (value_type == G_TYPE_STRING)
+    return _("text");
+  if (value_type == G_TYPE_BOOLEAN)
+    return _("true or false");
+
+  return _("a number");
+}
+
+gboolean
+bp_account_read_string_member (JsonObject  *object,
+                               const char  *member,
+                               char       **value,
+                               GError     **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                   _("The member “%s” must be text, but it is %s"),
+                   member, describe_json_node (node));
+      return FALSE;
+    }
+
+  g_free (*value);
+  *value = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
+bp_account_read_boolean_member (JsonObject  *object,
+                                const char  *member,
+                                gboolean    *value,
+                                GError     **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                   _("The member “%s” must be true or false, but it is %s"),
+                   member, describe_json_node (node));
+      return FALSE;
+    }
+
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* Secrets never go to the file, not even when a hand-edited file had them. */
+static void
+remove_secret_members (BpAccount  *self,
+                       JsonObject *object)
+{
+  const char * const *kinds = bp_account_get_secret_kinds (self);
+
+  for (guint i = 0; kinds[i] != NULL; i++)
+    {
+      if (json_object_has_member (object, kinds[i]))
+        json_object_remove_member (object, kinds[i]);
+    }
+}
+
+/* Secrets */
+
+static gboolean
+is_secret_kind (BpAccount  *self,
+                const char *kind)
+{
+  return g_strv_contains (bp_account_get_secret_kinds (self), kind);
+}
+
+static void
+notify_secret (BpAccount  *self,
+               const char *kind)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), kind);
+
+  if (pspec != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+/**
+ * bp_account_get_secret_kinds:
+ *
+ * Returns: (transfer none): every keyring item kind an account of this type
+ *   may own, %NULL-terminated
+ */
+const char * const *
+bp_account_get_secret_kinds (BpAccount *self)
+{
+  const char * const *kinds;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), no_secret_kinds);
+
+  kinds = BP_ACCOUNT_GET_CLASS (self)->get_secret_kinds (self);
+  return kinds != NULL ? kinds : no_secret_kinds;
+}
+
+/**
+ * bp_account_get_secret:
+ * @kind: one of bp_account_get_secret_kinds()
+ *
+ * Returns: (nullable): the secret held in memory, "" when it is known to be
+ *   empty, %NULL when it is not known (not read from the keyring yet)
+ */
+const char *
+bp_account_get_secret (BpAccount  *self,
+                       const char *kind)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  priv = bp_account_get_instance_private (self);
+  return g_hash_table_lookup (priv->secrets, kind);
+}
+
+/**
+ * bp_account_set_secret:
+ * @kind: one of bp_account_get_secret_kinds()
+ * @value: (nullable): the secret; %NULL or "" make it known and empty (the
+ *   store then clears the keyring item)
+ *
+ * Holds @value in memory and notifies the property named @kind, if the type
+ * has one, when the value or its being known changed.
+ */
+void
+bp_account_set_secret (BpAccount  *self,
+                       const char *kind,
+                       const char *value)
+{
+  BpAccountPrivate *priv;
+  gpointer old_value;
+
+  g_return_if_fail (BP_IS_ACCOUNT (self));
+  g_return_if_fail (kind != NULL);
+  g_return_if_fail (is_secret_kind (self, kind));
+
+  priv = bp_account_get_instance_private (self);
+
+  if (value == NULL)
+    value = "";
+
+  if (g_hash_table_lookup_extended (priv->secrets, kind, NULL, &old_value)
+      && g_str_equal (old_value, value))
+    return;
+
+  /* Replacing wipes the old value through the table's free function. */
+  g_hash_table_replace (priv->secrets, g_strdup (kind), g_strdup (value));
+  notify_secret (self, kind);
+}
+
+gboolean
+bp_account_is_secret_known (BpAccount  *self,
+                            const char *kind)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  priv = bp_account_get_instance_private (self);
+  return g_hash_table_contains (priv->secrets, kind);
+}
+
+/* Wipes the value from memory; the secret is unknown again. */
+void
+bp_account_forget_secret (BpAccount  *self,
+                          const char *kind)
+{
+  BpAccountPrivate *priv;
+
+  g_return_if_fail (BP_IS_ACCOUNT (self));
+  g_return_if_fail (kind != NULL);
+
+  priv = bp_account_get_instance_private (self);
+
+  if (g_hash_table_remove (priv->secrets, kind))
+    notify_secret (self, kind);
+}
+
+/**
+ * bp_account_list_known_secrets:
+ *
+ * Returns: (transfer full): the kinds of the known secrets, in the order of
+ *   bp_account_get_secret_kinds()
+ */
+GStrv
+bp_account_list_known_secrets (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+  const char * const *kinds;
+  GPtrArray *known;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  kinds = bp_account_get_secret_kinds (self);
+  known = g_ptr_array_new ();
+
+  for (guint i = 0; kinds[i] != NULL; i++)
+    {
+      if (g_hash_table_contains (priv->secrets, kinds[i]))
+        g_ptr_array_add (known, g_strdup (kinds[i]));
+    }
+  g_ptr_array_add (known, NULL);
+
+  return (GStrv) g_ptr_array_free (known, FALSE);
+}
+
+/* Names */
+
+/**
+ * bp_account_normalize_name:
+ *
+ * Returns: (transfer full): @name without surrounding white space, case-folded
+ *   and in Unicode compatibility composed form: the key that must be unique
+ */
+char *
+bp_account_normalize_name (const char *name)
+{
+  g_autofree char *stripped = bp_account_strip_text (name);
+  g_autofree char *composed = g_utf8_normalize (stripped, -1, G_NORMALIZE_ALL_COMPOSE);
+  g_autofree char *folded = g_utf8_casefold (composed, -1);
+
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_ALL_COMPOSE);
+}
+
+gboolean
+bp_account_is_same_name (const char *a,
+                         const char *b)
+{
+  g_autofree char *normalized_a = bp_account_normalize_name (a);
+  g_autofree char *normalized_b = bp_account_normalize_name (b);
+
+  return g_str_equal (normalized_a, normalized_b);
+}
+
+/* Default vfuncs */
+
+static void
+bp_account_real_validate (BpAccount *self,
+                          GPtrArray *problems)
+{
+}
+
+static void
+bp_account_real_write_json (BpAccount  *self,
+                            JsonObject *object)
+{
+}
+
+static gboolean
+bp_account_real_read_json (BpAccount   *self,
+                           JsonObject  *object,
+                           GError     **error)
+{
+  return TRUE;
+}
+
+static const char * const *
+bp_account_real_get_secret_kinds (BpAccount *self)
+{
+  return no_secret_kinds;
+}
+
+static BpAccount *
+bp_account_real_copy (BpAccount *self)
+{
+  BpAccountPrivate *priv = bp_account_get_instance_private (self);
+  BpAccountPrivate *copy_priv;
+  g_autoptr(BpAccount) copy = NULL;
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+  GHashTableIter iter;
+  gpointer kind;
+  gpointer secret;
+
+  copy = g_object_new (G_OBJECT_TYPE (self), "id", priv->id, NULL);
+  copy_priv = bp_account_get_instance_private (copy);
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      GParamSpec *pspec = pspecs[i];
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if ((pspec->flags & G_PARAM_READWRITE) != G_PARAM_READWRITE
+          || (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
+        continue;
+
+      /* A property that is a secret is copied with the secrets below, so an
+       * unknown secret stays unknown instead of becoming known and empty. */
+      if (is_secret_kind (self, pspec->name))
+        continue;
+
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (self), pspec->name, &value);
+      g_object_set_property (G_OBJECT (copy), pspec->name, &value);
+    }
+
+  g_hash_table_iter_init (&iter, priv->secrets);
+  while (g_hash_table_iter_next (&iter, &kind, &secret))
+    g_hash_table_replace (copy_priv->secrets, g_strdup (kind), g_strdup (secret));
+
+  if (priv->json != NULL)
+    copy_priv->json = copy_json_object (priv->json);
+
+  return g_steal_pointer (&copy);
+}
+
+/* GObject */
+
+static void
+bp_account_constructed (GObject *object)
+{
+  BpAccount *self = BP_ACCOUNT (object);
+  BpAccountPrivate *priv = bp_account_get_instance_private (self);
+
+  G_OBJECT_CLASS (bp_account_parent_class)->constructed (object);
+
+  if (priv->id == NULL)
+    priv->id = g_uuid_string_random ();
+}
+
+static void
+bp_account_finalize (GObject *object)
+{
+  BpAccount *self = BP_ACCOUNT (object);
+  BpAccountPrivate *priv = bp_account_get_instance_private (self);
+
+  g_clear_pointer (&priv->id, g_free);
+  g_clear_pointer (&priv->name, g_free);
+  g_clear_pointer (&priv->secrets, g_hash_table_unref);
+  g_clear_pointer (&priv->json, json_object_unref);
+
+  G_OBJECT_CLASS (bp_account_parent_class)->finalize (object);
+}
+
+static void
+bp_account_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  BpAccount *self = BP_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, bp_account_get_id (self));
+      break;
+
+    case PROP_NAME:
+      g_value_set_string (value, bp_account_get_name (self));
+      break;
+
+    case PROP_IS_DEFAULT:
+      g_value_set_boolean (value, bp_account_get_is_default (self));
+      break;
+
+    case PROP_TYPE_NAME:
+      g_value_set_string (value, bp_account_get_type_name (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_account_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  BpAccount *self = BP_ACCOUNT (object);
+  BpAccountPrivate *priv = bp_account_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      {
+        const char *id = g_value_get_string (value);
+
+        g_return_if_fail (id == NULL || g_uuid_string_is_valid (id));
+        priv->id = g_strdup (id);
+      }
+      break;
+
+    case PROP_NAME:
+      bp_account_set_name (self, g_value_get_string (value));
+      break;
+
+    case PROP_IS_DEFAULT:
+      bp_account_set_is_default (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_account_class_init (BpAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = bp_account_constructed;
+  object_class->finalize = bp_account_finalize;
+  object_class->get_property = bp_account_get_property;
+  object_class->set_property = bp_account_set_property;
+
+  klass->validate = bp_account_real_validate;
+  klass->write_json = bp_account_real_write_json;
+  klass->read_json = bp_account_real_read_json;
+  klass->get_secret_kinds = bp_account_real_get_secret_kinds;
+  klass->copy = bp_account_real_copy;
+
+  /**
+   * BpAccount:id:
+   *
+   * The account's UUID: its key in the store file and in the keyring. A new
+   * account gets a random one.
+   */
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BpAccount:name:
+   *
+   * The name that tells the account apart, as typed; never %NULL.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL,
+                         "",
+                         (G_PARAM_READWRITE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BpAccount:is-default:
+   *
+   * Whether this is the account used when several of its type exist.
+   */
+  properties[PROP_IS_DEFAULT] =
+    g_param_spec_boolean ("is-default", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BpAccount:type-name:
+   *
+   * The translated name of the account's type ("Salesforce.com").
+   */
+  properties[PROP_TYPE_NAME] =
+    g_param_spec_string ("type-name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE |
+                          G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bp_account_init (BpAccount *self)
+{
+  BpAccountPrivate *priv = bp_account_get_instance_private (self);
+
+  priv->name = g_strdup ("");
+  priv->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_and_free_string);
+}
+
+/* Properties */
+
+const char *
+bp_account_get_id (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  return priv->id;
+}
+
+const char *
+bp_account_get_name (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  return priv->name;
+}
+
+/* Stores @name as typed (%NULL is ""); validation and the uniqueness rule
+ * look at it without the surrounding white space. */
+void
+bp_account_set_name (BpAccount  *self,
+                     const char *name)
+{
+  BpAccountPrivate *priv;
+
+  g_return_if_fail (BP_IS_ACCOUNT (self));
+
+  priv = bp_account_get_instance_private (self);
+
+  if (name == NULL)
+    name = "";
+
+  if (g_strcmp0 (priv->name, name) == 0)
+    return;
+
+  g_free (priv->name);
+  priv->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+gboolean
+bp_account_get_is_default (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), FALSE);
+
+  priv = bp_account_get_instance_private (self);
+  return priv->is_default;
+}
+
+void
+bp_account_set_is_default (BpAccount *self,
+                           gboolean   is_default)
+{
+  BpAccountPrivate *priv;
+
+  g_return_if_fail (BP_IS_ACCOUNT (self));
+
+  priv = bp_account_get_instance_private (self);
+  is_default = !!is_default;
+
+  if (priv->is_default == is_default)
+    return;
+
+  priv->is_default = is_default;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_DEFAULT]);
+}
+
+const char *
+bp_account_get_type_id (BpAccount *self)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  return BP_ACCOUNT_GET_CLASS (self)->type_id;
+}
+
+const char *
+bp_account_get_type_name (BpAccount *self)
+{
+  const char *type_name;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  type_name = BP_ACCOUNT_GET_CLASS (self)->type_name;
+  return type_name != NULL ? _(type_name) : "";
+}
+
+/* Validation, copies, JSON */
+
+/**
+ * bp_account_validate:
+ * @accounts: (nullable): a GListModel of BpAccount the name must differ from;
+ *   the account with the same id (the saved version of a draft) is skipped
+ *
+ * Returns: (transfer full): every problem found, as a GPtrArray of BpProblem
+ */
+GPtrArray *
+bp_account_validate (BpAccount  *self,
+                     GListModel *accounts)
+{
+  BpAccountPrivate *priv;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (accounts == NULL || G_IS_LIST_MODEL (accounts), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  problems = bp_problems_new ();
+  name = bp_account_strip_text (priv->name);
+
+  if (*name == '\0')
+    {
+      bp_problems_add (problems, "name", BP_SEVERITY_ERROR,
+                       "%s", _("Enter a name for the account."));
+    }
+  else if (accounts != NULL)
+    {
+      guint n_items = g_list_model_get_n_items (accounts);
+
+      for (guint i = 0; i < n_items; i++)
+        {
+          g_autoptr(BpAccount) other = g_list_model_get_item (accounts, i);
+
+          if (!BP_IS_ACCOUNT (other) || other == self
+              || g_strcmp0 (bp_account_get_id (other), priv->id) == 0)
+            continue;
+
+          if (bp_account_is_same_name (bp_account_get_name (other), priv->name))
+            {
+              g_autofree char *other_name = bp_account_strip_text (bp_account_get_name (other));
+
+              bp_problems_add (problems, "name", BP_SEVERITY_ERROR,
+                               _("Another account is already named “%s”. "
+                                 "Choose a name that differs in more than letter case or spaces."),
+                               other_name);
+              break;
+            }
+        }
+    }
+
+  BP_ACCOUNT_GET_CLASS (self)->validate (self, problems);
+
+  return g_steal_pointer (&problems);
+}
+
+/**
+ * bp_account_copy:
+ *
+ * Returns: (transfer full): a detached draft with the same id, the same
+ *   properties, known secrets and unknown JSON members
+ */
+BpAccount *
+bp_account_copy (BpAccount *self)
+{
+  BpAccount *copy;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  copy = BP_ACCOUNT_GET_CLASS (self)->copy (self);
+
+  g_assert (BP_IS_ACCOUNT (copy));
+  g_assert (copy != self);
+  g_assert (G_OBJECT_TYPE (copy) == G_OBJECT_TYPE (self));
+
+  return copy;
+}
+
+/**
+ * bp_account_applied_over:
+ * @self: the draft about to replace @saved
+ * @saved: the account as it is in the store
+ *
+ * Lets the type update derived state before the draft is written.
+ */
+void
+bp_account_applied_over (BpAccount *self,
+                         BpAccount *saved)
+{
+  BpAccountClass *klass;
+
+  g_return_if_fail (BP_IS_ACCOUNT (self));
+  g_return_if_fail (BP_IS_ACCOUNT (saved));
+  g_return_if_fail (G_OBJECT_TYPE (self) == G_OBJECT_TYPE (saved));
+  g_return_if_fail (g_strcmp0 (bp_account_get_id (self), bp_account_get_id (saved)) == 0);
+
+  klass = BP_ACCOUNT_GET_CLASS (self);
+  if (klass->applied_over != NULL)
+    klass->applied_over (self, saved);
+}
+
+/**
+ * bp_account_to_json:
+ *
+ * Writes the account's object for the store file: the members read earlier
+ * (so what a newer version wrote survives), overwritten by "id", "type",
+ * "name", "default" and the type's own members. Secrets are never written.
+ *
+ * Returns: (transfer full): a new object
+ */
+JsonObject *
+bp_account_to_json (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+  BpAccountClass *klass;
+  JsonObject *object;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  klass = BP_ACCOUNT_GET_CLASS (self);
+
+  object = priv->json != NULL ? copy_json_object (priv->json) : json_object_new ();
+
+  json_object_set_string_member (object, "id", priv->id);
+  json_object_set_string_member (object, "type", klass->type_id);
+  json_object_set_string_member (object, "name", priv->name);
+  json_object_set_boolean_member (object, "default", priv->is_default);
+
+  klass->write_json (self, object);
+  remove_secret_members (self, object);
+
+  return object;
+}
+
+/**
+ * bp_account_new_from_json:
+ * @object: one account's object from the store file
+ *
+ * Creates an account of the type named by the "type" member. Fails with
+ * BP_ERROR_STORE_CORRUPT when "id" is missing or not a UUID, when "type" is
+ * missing or unknown, or when a member has the wrong JSON type.
+ *
+ * Returns: (transfer full): the account, or %NULL with @error set
+ */
+BpAccount *
+bp_account_new_from_json (JsonObject  *object,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BpAccount) account = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *type_id = NULL;
+  g_autofree char *name = NULL;
+  BpAccountPrivate *priv;
+  gboolean is_default = FALSE;
+  GType type;
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!bp_account_read_string_member (object, "id", &id, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s",
+                                  _("An account has an invalid id: "));
+      return NULL;
+    }
+
+  if (id == NULL)
+    {
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                           _("An account has no “id” member"));
+      return NULL;
+    }
+
+  if (!g_uuid_string_is_valid (id))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                   _("An account has the id “%s”, which is not a UUID"), id);
+      return NULL;
+    }
+
+  if (!bp_account_read_string_member (object, "type", &type_id, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Account %s: "), id);
+      return NULL;
+    }
+
+  if (type_id == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                   _("Account %s has no “type” member"), id);
+      return NULL;
+    }
+
+  type = bp_account_type_from_id (type_id);
+  if (type == G_TYPE_INVALID)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                   _("Account %s has the type “%s”, which this version does not know"),
+                   id, type_id);
+      return NULL;
+    }
+
+  if (!bp_account_read_string_member (object, "name", &name, &local_error)
+      || !bp_account_read_boolean_member (object, "default", &is_default, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Account %s: "), id);
+      return NULL;
+    }
+
+  account = g_object_new (type, "id", id, NULL);
+  bp_account_set_name (account, name);
+  bp_account_set_is_default (account, is_default);
+
+  if (!BP_ACCOUNT_GET_CLASS (account)->read_json (account, object, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Account %s: "), id);
+      return NULL;
+    }
+
+  priv = bp_account_get_instance_private (account);
+  priv->json = copy_json_object (object);
+  remove_secret_members (account, priv->json);
+
+  return g_steal_pointer (&account);
+}
+
+/* Type registry */
+
+void
+bp_account_types_ensure (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (account_type_getters); i++)
+        {
+          account_types[i] = account_type_getters[i] ();
+          /* Kept for the life of the process: the class fields are read by id. */
+          g_type_class_ref (account_types[i]);
+        }
+      account_types[G_N_ELEMENTS (account_type_getters)] = G_TYPE_INVALID;
+
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/**
+ * bp_account_type_from_id:
+ * @type_id: a type id from the store file ("salesforce")
+ *
+ * Returns: the account type, or %G_TYPE_INVALID when this build has none
+ */
+GType
+bp_account_type_from_id (const char *type_id)
+{
+  g_return_val_if_fail (type_id != NULL, G_TYPE_INVALID);
+
+  bp_account_types_ensure ();
+
+  for (guint i = 0; account_types[i] != G_TYPE_INVALID; i++)
+    {
+      BpAccountClass *klass = g_type_class_peek (account_types[i]);
+
+      if (g_strcmp0 (klass->type_id, type_id) == 0)
+        return account_types[i];
+    }
+
+  return G_TYPE_INVALID;
+}
+
+/**
+ * bp_account_list_types:
+ * @n_types: (out) (optional): the number of types
+ *
+ * Returns: (transfer none) (array length=n_types): the account types, in
+ *   display order, followed by %G_TYPE_INVALID
+ */
+const GType *
+bp_account_list_types (guint *n_types)
+{
+  bp_account_types_ensure ();
+
+  if (n_types != NULL)
+    *n_types = G_N_ELEMENTS (account_type_getters);
+
+  return account_types;
+}
