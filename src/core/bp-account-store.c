@@ -1,0 +1,1565 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-account-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "bp-account-store.h"
+#include "bp-error.h"
+
+/* A real store of 10,000 accounts with certificates is ~25 MiB; anything much
+ * larger is not ours, and reading it whole would only hurt. */
+#define MAX_FILE_SIZE (64 * 1024 * 1024)
+
+struct _BpAccountStore
+{
+  GObject        parent_instance;
+
+  GFile         *file;
+  BpSecretStore *secrets;
+  GPtrArray     *accounts;
+
+  /* The top-level object as read, so members a newer version wrote survive. */
+  JsonObject    *root;
+
+  /* Set when the file was written by a newer format: we must not overwrite it. */
+  GError        *read_only_error;
+
+  /* Changes run one at a time, in the order they were asked for. */
+  GQueue         pending;
+  gboolean       is_busy;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BpAccountStore, bp_account_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_SECRET_STORE,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------ */
+/* GListModel                                                          */
+
+static GType
+bp_account_store_get_item_type (GListModel *model)
+{
+  return BP_TYPE_ACCOUNT;
+}
+
+static guint
+bp_account_store_get_n_items (GListModel *model)
+{
+  return BP_ACCOUNT_STORE (model)->accounts->len;
+}
+
+static gpointer
+bp_account_store_get_item (GListModel *model,
+                           guint       position)
+{
+  BpAccountStore *self = BP_ACCOUNT_STORE (model);
+
+  if (position >= self->accounts->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->accounts, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bp_account_store_get_item_type;
+  iface->get_n_items = bp_account_store_get_n_items;
+  iface->get_item = bp_account_store_get_item;
+}
+
+static void
+emit_items_changed (BpAccountStore *self,
+                    guint           position,
+                    guint           removed,
+                    guint           added)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading the file                                                    */
+
+typedef struct
+{
+  GPtrArray  *accounts;
+  JsonObject *root;
+  GError     *read_only_error;
+} LoadResult;
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_clear_pointer (&result->accounts, g_ptr_array_unref);
+  g_clear_pointer (&result->root, json_object_unref);
+  g_clear_error (&result->read_only_error);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
+
+/* Moves a file we cannot use to accounts.json.corrupt-<timestamp>, never
+ * overwriting an earlier one, and returns where it went. */
+static GFile *
+move_aside (GFile   *file,
+            GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+
+  for (guint attempt = 1; attempt < 100; attempt++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GFile) target = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (attempt == 1)
+        name = g_strdup_printf ("%s.corrupt-%s", basename, stamp);
+      else
+        name = g_strdup_printf ("%s.corrupt-%s-%u", basename, stamp, attempt);
+
+      target = g_file_get_child (parent, name);
+      if (g_file_move (file, target, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
+        return g_steal_pointer (&target);
+
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "too many corrupt copies");
+  return NULL;
+}
+
+/* Turns a reason why the file is unusable into BP_ERROR_STORE_CORRUPT after
+ * moving the file aside; the message names the new file. */
+static void
+report_corrupt_file (GFile       *file,
+                     const char  *reason,
+                     GError     **error)
+{
+  g_autoptr(GError) move_error = NULL;
+  g_autoptr(GFile) moved = move_aside (file, &move_error);
+  g_autofree char *path = g_file_get_path (file);
+
+  if (moved == NULL)
+    {
+      /* We could not move it: say so, and the store stays read-only so the
+       * file is never overwritten (see load_file()). */
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_READ,
+                   _("The accounts file %s cannot be used (%s), and it could not be moved aside: %s"),
+                   path, reason, move_error->message);
+      return;
+    }
+
+  {
+    g_autofree char *moved_path = g_file_get_path (moved);
+
+    g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                 _("The accounts file could not be read (%s). It was moved to %s and the list starts empty; "
+                   "the file is kept so that nothing is lost."),
+                 reason, moved_path);
+  }
+}
+
+static gboolean
+parse_accounts (JsonNode    *root_node,
+                GPtrArray   *accounts,
+                gint64      *version,
+                char       **reason)
+{
+  JsonObject *root;
+  JsonNode *version_node;
+  JsonNode *accounts_node;
+  JsonArray *array;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (!JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      *reason = g_strdup (_("it does not contain a JSON object"));
+      return FALSE;
+    }
+
+  root = json_node_get_object (root_node);
+  version_node = json_object_get_member (root, "version");
+  if (version_node == NULL || !JSON_NODE_HOLDS_VALUE (version_node)
+      || json_node_get_value_type (version_node) != G_TYPE_INT64)
+    {
+      *reason = g_strdup (_("its format version is missing"));
+      return FALSE;
+    }
+
+  *version = json_node_get_int (version_node);
+  if (*version > BP_ACCOUNT_STORE_FORMAT_VERSION)
+    return TRUE;
+
+  if (*version < 1)
+    {
+      *reason = g_strdup (_("its format version is not valid"));
+      return FALSE;
+    }
+
+  accounts_node = json_object_get_member (root, "accounts");
+  if (accounts_node == NULL || !JSON_NODE_HOLDS_ARRAY (accounts_node))
+    {
+      *reason = g_strdup (_("it has no list of accounts"));
+      return FALSE;
+    }
+
+  array = json_node_get_array (accounts_node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BpAccount) account = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          *reason = g_strdup_printf (_("account %u is not a JSON object"), i + 1);
+          return FALSE;
+        }
+
+      account = bp_account_new_from_json (json_node_get_object (element), &error);
+      if (account == NULL)
+        {
+          *reason = g_strdup_printf (_("account %u: %s"), i + 1, error->message);
+          return FALSE;
+        }
+
+      if (!g_hash_table_add (ids, (gpointer) bp_account_get_id (account)))
+        {
+          *reason = g_strdup_printf (_("account %u has the same id as an earlier one"), i + 1);
+          return FALSE;
+        }
+
+      g_ptr_array_add (accounts, g_steal_pointer (&account));
+    }
+
+  return TRUE;
+}
+
+/* At most one default account per type: a file edited by hand may say
+ * otherwise; the first one wins, and the next save writes it so. */
+static void
+enforce_one_default_per_type (GPtrArray *accounts)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      BpAccount *account = g_ptr_array_index (accounts, i);
+      GType type = G_OBJECT_TYPE (account);
+
+      if (!bp_account_get_is_default (account))
+        continue;
+
+      if (g_hash_table_contains (seen, GSIZE_TO_POINTER (type)))
+        bp_account_set_is_default (account, FALSE);
+      else
+        g_hash_table_add (seen, GSIZE_TO_POINTER (type));
+    }
+}
+
+/* Reads and checks the whole file. Runs in a worker thread: it touches no
+ * shared state. */
+static LoadResult *
+load_file (GFile   *file,
+           GError **error)
+{
+  g_autoptr(LoadResult) result = g_new0 (LoadResult, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *reason = NULL;
+  gint64 version = 0;
+  gsize length = 0;
+
+  bp_account_types_ensure ();
+  result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      result->root = json_object_new ();
+      return g_steal_pointer (&result);
+    }
+
+  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_READ,
+                   _("The accounts file %s is not a regular file. Move it away and start the application again."),
+                   path);
+      return NULL;
+    }
+
+  if (info != NULL && g_file_info_get_size (info) > MAX_FILE_SIZE)
+    reason = g_strdup (_("it is far too large to be an accounts file"));
+  else if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+    reason = g_strdup_printf (_("it is not readable: %s"), local_error->message);
+  else if (length == 0)
+    reason = g_strdup (_("it is empty"));
+  else if (!g_utf8_validate (contents, length, NULL))
+    reason = g_strdup (_("it is not text"));
+
+  if (reason == NULL)
+    {
+      g_clear_error (&local_error);
+      parser = json_parser_new_immutable ();
+      if (!json_parser_load_from_data (parser, contents, length, &local_error))
+        reason = g_strdup_printf (_("it is not valid JSON: %s"), local_error->message);
+      else if (parse_accounts (json_parser_get_root (parser), result->accounts, &version, &reason))
+        {
+          result->root = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+
+          if (version > BP_ACCOUNT_STORE_FORMAT_VERSION)
+            {
+              g_autofree char *path = g_file_get_path (file);
+
+              /* Do not touch what a newer version wrote; keep the store read-only. */
+              g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
+                           _("The accounts file %s was written by a newer version of Integration Accounts "
+                             "(format %" G_GINT64_FORMAT "). Update the application to change accounts."),
+                           path, version);
+              g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_READ, result->read_only_error->message);
+              g_ptr_array_set_size (result->accounts, 0);
+              return g_steal_pointer (&result);
+            }
+
+          enforce_one_default_per_type (result->accounts);
+          return g_steal_pointer (&result);
+        }
+    }
+
+  g_ptr_array_set_size (result->accounts, 0);
+  g_clear_pointer (&result->root, json_object_unref);
+  result->root = json_object_new ();
+  g_clear_error (&local_error);
+  report_corrupt_file (file, reason, &local_error);
+
+  /* A file we could not move away must not be overwritten either. */
+  if (g_error_matches (local_error, BP_ERROR, BP_ERROR_STORE_READ))
+    result->read_only_error = g_error_copy (local_error);
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return g_steal_pointer (&result);
+}
+
+static void
+take_load_result (BpAccountStore *self,
+                  LoadResult     *result)
+{
+  guint old_len = self->accounts->len;
+
+  g_clear_pointer (&self->root, json_object_unref);
+  self->root = g_steal_pointer (&result->root);
+  g_clear_error (&self->read_only_error);
+  self->read_only_error = g_steal_pointer (&result->read_only_error);
+
+  g_ptr_array_unref (self->accounts);
+  self->accounts = g_steal_pointer (&result->accounts);
+
+  if (old_len > 0 || self->accounts->len > 0)
+    emit_items_changed (self, 0, old_len, self->accounts->len);
+}
+
+gboolean
+bp_account_store_load (BpAccountStore  *self,
+                       GError         **error)
+{
+  g_autoptr(LoadResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+
+  result = load_file (self->file, &local_error);
+  if (result != NULL)
+    take_load_result (self, result);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  LoadResult *result;
+  GError     *error;
+} LoadOutcome;
+
+static void
+load_outcome_free (LoadOutcome *outcome)
+{
+  g_clear_pointer (&outcome->result, load_result_free);
+  g_clear_error (&outcome->error);
+  g_free (outcome);
+}
+
+static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  LoadOutcome *outcome = g_new0 (LoadOutcome, 1);
+
+  outcome->result = load_file (file, &outcome->error);
+  g_task_return_pointer (task, outcome, (GDestroyNotify) load_outcome_free);
+}
+
+void
+bp_account_store_load_async (BpAccountStore      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BP_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_account_store_load_async);
+  g_task_set_task_data (task, g_object_ref (self->file), g_object_unref);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+gboolean
+bp_account_store_load_finish (BpAccountStore  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  LoadOutcome *outcome;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  outcome = g_task_propagate_pointer (G_TASK (result), error);
+  if (outcome == NULL)
+    return FALSE;
+
+  /* The file was read in a thread; the model changes here, in the main context. */
+  if (outcome->result != NULL)
+    take_load_result (self, outcome->result);
+
+  if (outcome->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&outcome->error));
+      load_outcome_free (outcome);
+      return FALSE;
+    }
+
+  load_outcome_free (outcome);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing the file                                                    */
+
+static JsonArray *
+serialize_accounts (BpAccountStore *self,
+                    BpAccount      *draft,
+                    BpAccount      *removed)
+{
+  JsonArray *array = json_array_new ();
+  gboolean draft_written = FALSE;
+  GType draft_type = draft != NULL ? G_OBJECT_TYPE (draft) : G_TYPE_INVALID;
+  gboolean draft_is_default = draft != NULL && bp_account_get_is_default (draft);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      BpAccount *account = g_ptr_array_index (self->accounts, i);
+      g_autoptr(JsonObject) object = NULL;
+
+      if (account == removed)
+        continue;
+
+      if (draft != NULL && g_str_equal (bp_account_get_id (account), bp_account_get_id (draft)))
+        {
+          object = bp_account_to_json (draft);
+          draft_written = TRUE;
+        }
+      else
+        {
+          object = bp_account_to_json (account);
+          /* Making one account default clears the others of its type in the same save. */
+          if (draft_is_default && G_OBJECT_TYPE (account) == draft_type)
+            json_object_set_boolean_member (object, "default", FALSE);
+        }
+
+      json_array_add_object_element (array, g_steal_pointer (&object));
+    }
+
+  if (draft != NULL && !draft_written)
+    json_array_add_object_element (array, bp_account_to_json (draft));
+
+  return array;
+}
+
+static char *
+serialize_store (BpAccountStore *self,
+                 BpAccount      *draft,
+                 BpAccount      *removed,
+                 gsize          *length)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GList) members = json_object_get_members (self->root);
+
+  /* Unknown top-level members first, as read; ours are set last. */
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (!g_str_equal (name, "version") && !g_str_equal (name, "accounts"))
+        json_object_set_member (root, name, json_node_copy (json_object_get_member (self->root, name)));
+    }
+
+  json_object_set_int_member (root, "version", BP_ACCOUNT_STORE_FORMAT_VERSION);
+  json_object_set_array_member (root, "accounts", serialize_accounts (self, draft, removed));
+
+  json_node_set_object (node, root);
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+
+  return json_generator_to_data (generator, length);
+}
+
+typedef struct
+{
+  char  *path;
+  char  *contents;
+  gsize  length;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_free (job->path);
+  g_free (job->contents);
+  g_free (job);
+}
+
+static gboolean
+write_file (const char  *path,
+            const char  *contents,
+            gsize        length,
+            GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  /* The directory is ours alone: create it 0700, and tighten it if it exists. */
+  if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Atomic (temporary file + rename) and durable (fsync) with mode 0600. */
+  return g_file_set_contents_full (path, contents, length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+static void
+write_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  WriteJob *job = task_data;
+  GError *error = NULL;
+
+  if (write_file (job->path, job->contents, job->length, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Keyring changes that can be rolled back                             */
+
+typedef struct
+{
+  char     *kind;
+  char     *new_value;   /* NULL: remove the item */
+  char     *old_value;   /* what the keyring held before, NULL for nothing */
+  gboolean  done;
+} SecretChange;
+
+static void
+secret_change_free (SecretChange *change)
+{
+  bp_secret_free (change->new_value);
+  bp_secret_free (change->old_value);
+  g_free (change->kind);
+  g_free (change);
+}
+
+typedef enum
+{
+  OPERATION_APPLY,
+  OPERATION_DELETE,
+} OperationKind;
+
+/* One change of the store: apply a draft, or delete an account. It reads the
+ * old keyring values, writes the new ones, writes the file, and then changes
+ * the model; any failure puts the keyring back as it was. */
+typedef struct
+{
+  OperationKind  kind;
+  BpAccount     *draft;       /* apply: the values to save */
+  BpAccount     *account;     /* the saved account, NULL for a new one */
+  char          *label_name;  /* the account name for keyring labels */
+  GPtrArray     *changes;     /* SecretChange */
+  guint          next;        /* index into changes of the step under way */
+  WriteJob      *write_job;
+  GError        *failure;     /* the error being reported while rolling back */
+} Operation;
+
+static void
+operation_free (Operation *op)
+{
+  g_clear_object (&op->draft);
+  g_clear_object (&op->account);
+  g_clear_pointer (&op->changes, g_ptr_array_unref);
+  g_clear_pointer (&op->write_job, write_job_free);
+  g_clear_error (&op->failure);
+  g_free (op->label_name);
+  g_free (op);
+}
+
+static void run_next_operation (BpAccountStore *self);
+static void lookup_next_old_secret (GTask *task);
+static void write_next_secret (GTask *task);
+static void roll_back_next_secret (GTask *task);
+
+/* Takes the task and the error. Every path of an operation ends here. */
+static void
+finish_operation (GTask  *task,
+                  GError *error)
+{
+  g_autoptr(BpAccountStore) self = g_object_ref (g_task_get_source_object (task));
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  self->is_busy = FALSE;
+  run_next_operation (self);
+}
+
+static char *
+make_secret_label (const char *kind,
+                   const char *account_name)
+{
+  if (g_strcmp0 (kind, "consumer-secret") == 0)
+    return g_strdup_printf (_("Consumer secret of the integration account “%s”"), account_name);
+  if (g_strcmp0 (kind, "refresh-token") == 0)
+    return g_strdup_printf (_("Refresh token of the integration account “%s”"), account_name);
+
+  return g_strdup_printf (_("Secret of the integration account “%s”"), account_name);
+}
+
+static void
+fail_with_rollback (GTask  *task,
+                    GError *error)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  op->failure = error;
+  op->next = 0;
+  roll_back_next_secret (task);
+}
+
+static void
+secret_restored_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_secret_store_store_finish (BP_SECRET_STORE (object), result, &error))
+    {
+      /* Nothing more we can do; the original failure is what the user must see,
+       * and the account keeps its file entry. Never log the value. */
+      SecretChange *change = g_ptr_array_index (op->changes, op->next);
+      g_warning ("Could not restore the keyring item “%s” after a failed save: %s",
+                 change->kind, error->message);
+    }
+
+  op->next++;
+  roll_back_next_secret (g_steal_pointer (&task));
+}
+
+static void
+secret_cleared_for_rollback_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_secret_store_clear_finish (BP_SECRET_STORE (object), result, &error))
+    {
+      SecretChange *change = g_ptr_array_index (op->changes, op->next);
+      g_warning ("Could not remove the keyring item “%s” after a failed save: %s",
+                 change->kind, error->message);
+    }
+
+  op->next++;
+  roll_back_next_secret (g_steal_pointer (&task));
+}
+
+static void
+roll_back_next_secret (GTask *task)
+{
+  BpAccountStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+  const char *id = bp_account_get_id (op->draft != NULL ? op->draft : op->account);
+
+  while (op->next < op->changes->len)
+    {
+      SecretChange *change = g_ptr_array_index (op->changes, op->next);
+
+      if (!change->done)
+        {
+          op->next++;
+          continue;
+        }
+
+      if (change->old_value != NULL)
+        {
+          g_autofree char *label = make_secret_label (change->kind, op->label_name);
+
+          bp_secret_store_store_async (self->secrets, id, change->kind, label, change->old_value,
+                                       NULL, secret_restored_cb, task);
+        }
+      else
+        {
+          bp_secret_store_clear_async (self->secrets, id, change->kind,
+                                       NULL, secret_cleared_for_rollback_cb, task);
+        }
+      return;
+    }
+
+  finish_operation (task, g_steal_pointer (&op->failure));
+}
+
+/* Copies the draft's values onto the saved account, so that everyone holding
+ * the account (the list, an open editor) sees the change. Setters notify only
+ * on a real change. */
+static void
+update_account_from_draft (BpAccount *account,
+                           BpAccount *draft)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  g_auto(GStrv) secrets = NULL;
+  guint n_pspecs = 0;
+
+  g_object_freeze_notify (G_OBJECT (account));
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (draft), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      GParamSpec *pspec = pspecs[i];
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if ((pspec->flags & G_PARAM_READWRITE) != G_PARAM_READWRITE
+          || (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
+        continue;
+
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (draft), pspec->name, &value);
+      g_object_set_property (G_OBJECT (account), pspec->name, &value);
+    }
+
+  secrets = bp_account_list_known_secrets (draft);
+  for (guint i = 0; secrets[i] != NULL; i++)
+    bp_account_set_secret (account, secrets[i], bp_account_get_secret (draft, secrets[i]));
+
+  g_object_thaw_notify (G_OBJECT (account));
+}
+
+static void
+commit_operation (BpAccountStore *self,
+                  Operation      *op)
+{
+  guint position;
+
+  if (op->kind == OPERATION_DELETE)
+    {
+      if (g_ptr_array_find (self->accounts, op->account, &position))
+        {
+          g_ptr_array_remove_index (self->accounts, position);
+          emit_items_changed (self, position, 1, 0);
+        }
+      return;
+    }
+
+  if (bp_account_get_is_default (op->draft))
+    {
+      for (guint i = 0; i < self->accounts->len; i++)
+        {
+          BpAccount *other = g_ptr_array_index (self->accounts, i);
+
+          if (other != op->account && G_OBJECT_TYPE (other) == G_OBJECT_TYPE (op->draft)
+              && bp_account_get_is_default (other))
+            {
+              bp_account_set_is_default (other, FALSE);
+              emit_items_changed (self, i, 1, 1);
+            }
+        }
+    }
+
+  if (op->account != NULL && g_ptr_array_find (self->accounts, op->account, &position))
+    {
+      update_account_from_draft (op->account, op->draft);
+      emit_items_changed (self, position, 1, 1);
+    }
+  else
+    {
+      g_ptr_array_add (self->accounts, bp_account_copy (op->draft));
+      emit_items_changed (self, self->accounts->len - 1, 0, 1);
+    }
+}
+
+static void
+file_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BpAccountStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      GError *prefixed = NULL;
+
+      g_set_error (&prefixed, BP_ERROR, BP_ERROR_STORE_WRITE,
+                   _("The accounts file could not be written, so nothing was changed: %s"),
+                   error->message);
+      fail_with_rollback (g_steal_pointer (&task), prefixed);
+      return;
+    }
+
+  commit_operation (self, op);
+  finish_operation (g_steal_pointer (&task), NULL);
+}
+
+static void
+write_store_file (GTask *task)
+{
+  BpAccountStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GTask) write_task = NULL;
+
+  write_task = g_task_new (self, NULL, file_written_cb, task);
+  g_task_set_source_tag (write_task, write_store_file);
+  g_task_set_task_data (write_task, g_steal_pointer (&op->write_job), (GDestroyNotify) write_job_free);
+  g_task_run_in_thread (write_task, write_in_thread);
+}
+
+static GError *
+keyring_error (GError *error)
+{
+  GError *prefixed = g_error_copy (error);
+
+  g_prefix_error (&prefixed, "%s", _("The keyring could not be updated, so nothing was changed: "));
+  return prefixed;
+}
+
+static void
+secret_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  SecretChange *change = g_ptr_array_index (op->changes, op->next);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (change->new_value != NULL)
+    ok = bp_secret_store_store_finish (BP_SECRET_STORE (object), result, &error);
+  else
+    ok = bp_secret_store_clear_finish (BP_SECRET_STORE (object), result, &error);
+
+  if (!ok)
+    {
+      fail_with_rollback (g_steal_pointer (&task), keyring_error (error));
+      return;
+    }
+
+  change->done = TRUE;
+  op->next++;
+  write_next_secret (g_steal_pointer (&task));
+}
+
+static void
+write_next_secret (GTask *task)
+{
+  BpAccountStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+  const char *id = bp_account_get_id (op->draft != NULL ? op->draft : op->account);
+  SecretChange *change;
+
+  if (op->next >= op->changes->len)
+    {
+      write_store_file (task);
+      return;
+    }
+
+  change = g_ptr_array_index (op->changes, op->next);
+  if (change->new_value != NULL)
+    {
+      g_autofree char *label = make_secret_label (change->kind, op->label_name);
+
+      bp_secret_store_store_async (self->secrets, id, change->kind, label, change->new_value,
+                                   NULL, secret_written_cb, task);
+    }
+  else
+    {
+      bp_secret_store_clear_async (self->secrets, id, change->kind, NULL, secret_written_cb, task);
+    }
+}
+
+static void
+old_secret_looked_up_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  SecretChange *change = g_ptr_array_index (op->changes, op->next);
+  g_autoptr(GError) error = NULL;
+
+  change->old_value = bp_secret_store_lookup_finish (BP_SECRET_STORE (object), result, &error);
+  if (change->old_value == NULL && !g_error_matches (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND))
+    {
+      finish_operation (g_steal_pointer (&task), keyring_error (error));
+      return;
+    }
+
+  op->next++;
+  lookup_next_old_secret (g_steal_pointer (&task));
+}
+
+/* Before changing a keyring item, read what it holds, so a later failure can
+ * put it back: "if either fails, nothing changes". */
+static void
+lookup_next_old_secret (GTask *task)
+{
+  BpAccountStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+  const char *id = bp_account_get_id (op->draft != NULL ? op->draft : op->account);
+
+  if (op->next >= op->changes->len)
+    {
+      op->next = 0;
+      write_next_secret (task);
+      return;
+    }
+
+  bp_secret_store_lookup_async (self->secrets, id,
+                                ((SecretChange *) g_ptr_array_index (op->changes, op->next))->kind,
+                                NULL, old_secret_looked_up_cb, task);
+}
+
+static void
+add_secret_change (GPtrArray  *changes,
+                   const char *kind,
+                   const char *new_value)
+{
+  SecretChange *change = g_new0 (SecretChange, 1);
+
+  change->kind = g_strdup (kind);
+  change->new_value = (new_value != NULL && *new_value != '\0') ? g_strdup (new_value) : NULL;
+  g_ptr_array_add (changes, change);
+}
+
+static gboolean
+prepare_apply (BpAccountStore  *self,
+               Operation       *op,
+               GError         **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_auto(GStrv) known = NULL;
+
+  if (op->account != NULL)
+    bp_account_applied_over (op->draft, op->account);
+
+  problems = bp_account_validate (op->draft, G_LIST_MODEL (self));
+  if (bp_problems_has_errors (problems))
+    {
+      g_autofree char *details = bp_problems_to_string (problems, BP_SEVERITY_ERROR);
+
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   _("The account cannot be saved: %s"), details);
+      return FALSE;
+    }
+
+  /* Only secrets the draft knows (typed, or read from the keyring) are
+   * written; a secret never loaded is left as the keyring has it. */
+  known = bp_account_list_known_secrets (op->draft);
+  for (guint i = 0; known[i] != NULL; i++)
+    {
+      const char *value = bp_account_get_secret (op->draft, known[i]);
+
+      if (op->account != NULL && bp_account_is_secret_known (op->account, known[i])
+          && g_strcmp0 (bp_account_get_secret (op->account, known[i]) ?: "", value ?: "") == 0)
+        continue;
+
+      add_secret_change (op->changes, known[i], value);
+    }
+
+  op->label_name = g_strdup (bp_account_get_name (op->draft));
+  return TRUE;
+}
+
+static gboolean
+prepare_delete (BpAccountStore  *self,
+                Operation       *op,
+                GError         **error)
+{
+  const char * const *kinds = bp_account_get_secret_kinds (op->account);
+
+  if (!g_ptr_array_find (self->accounts, op->account, NULL))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_NOT_FOUND,
+                   _("The account “%s” is no longer in the list."), bp_account_get_name (op->account));
+      return FALSE;
+    }
+
+  for (guint i = 0; kinds != NULL && kinds[i] != NULL; i++)
+    add_secret_change (op->changes, kinds[i], NULL);
+
+  op->label_name = g_strdup (bp_account_get_name (op->account));
+  return TRUE;
+}
+
+static void
+start_operation (GTask *task)
+{
+  BpAccountStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean prepared;
+
+  self->is_busy = TRUE;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      finish_operation (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->read_only_error != NULL)
+    {
+      finish_operation (task, g_error_copy (self->read_only_error));
+      return;
+    }
+
+  if (op->kind == OPERATION_APPLY)
+    {
+      /* The account may have been deleted while this apply waited its turn. */
+      if (op->account != NULL && !g_ptr_array_find (self->accounts, op->account, NULL))
+        g_clear_object (&op->account);
+      prepared = prepare_apply (self, op, &error);
+    }
+  else
+    prepared = prepare_delete (self, op, &error);
+
+  if (!prepared)
+    {
+      finish_operation (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Serialised now, against the model as it is when this change runs. */
+  op->write_job = g_new0 (WriteJob, 1);
+  op->write_job->path = g_file_get_path (self->file);
+  op->write_job->contents = serialize_store (self,
+                                             op->kind == OPERATION_APPLY ? op->draft : NULL,
+                                             op->kind == OPERATION_DELETE ? op->account : NULL,
+                                             &op->write_job->length);
+
+  /* A change is not cancelled half-way: from here it completes or rolls back. */
+  op->next = 0;
+  lookup_next_old_secret (task);
+}
+
+static void
+run_next_operation (BpAccountStore *self)
+{
+  GTask *task;
+
+  if (self->is_busy)
+    return;
+
+  task = g_queue_pop_head (&self->pending);
+  if (task != NULL)
+    start_operation (task);
+}
+
+static void
+queue_operation (BpAccountStore *self,
+                 GTask          *task)
+{
+  g_queue_push_tail (&self->pending, task);
+  run_next_operation (self);
+}
+
+void
+bp_account_store_apply_async (BpAccountStore      *self,
+                              BpAccount           *draft,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+  BpAccount *saved;
+
+  g_return_if_fail (BP_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (BP_IS_ACCOUNT (draft));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  saved = bp_account_store_find_by_id (self, bp_account_get_id (draft));
+  g_return_if_fail (saved != draft);
+
+  op = g_new0 (Operation, 1);
+  op->kind = OPERATION_APPLY;
+  op->draft = g_object_ref (draft);
+  op->account = saved != NULL ? g_object_ref (saved) : NULL;
+  op->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_change_free);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_account_store_apply_async);
+  g_task_set_task_data (task, op, (GDestroyNotify) operation_free);
+  queue_operation (self, task);
+}
+
+gboolean
+bp_account_store_apply_finish (BpAccountStore  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_account_store_apply_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+bp_account_store_delete_async (BpAccountStore      *self,
+                               BpAccount           *account,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (BP_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (BP_IS_ACCOUNT (account));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  op = g_new0 (Operation, 1);
+  op->kind = OPERATION_DELETE;
+  op->account = g_object_ref (account);
+  op->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_change_free);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_account_store_delete_async);
+  g_task_set_task_data (task, op, (GDestroyNotify) operation_free);
+  queue_operation (self, task);
+}
+
+gboolean
+bp_account_store_delete_finish (BpAccountStore  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_account_store_delete_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading an account's secrets                                        */
+
+typedef struct
+{
+  BpAccount *account;
+  GPtrArray *kinds;   /* char*, the in-memory kinds still to read */
+} LoadSecretsData;
+
+static void
+load_secrets_data_free (LoadSecretsData *data)
+{
+  g_clear_object (&data->account);
+  g_clear_pointer (&data->kinds, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void load_next_secret (GTask *task);
+
+static void
+secret_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LoadSecretsData *data = g_task_get_task_data (task);
+  const char *kind = g_ptr_array_index (data->kinds, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) value = NULL;
+
+  value = bp_secret_store_lookup_finish (BP_SECRET_STORE (object), result, &error);
+  if (value == NULL && !g_error_matches (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Typed by the user while we waited? Then the typed value wins. */
+  if (!bp_account_is_secret_known (data->account, kind))
+    bp_account_set_secret (data->account, kind, value != NULL ? value : "");
+
+  g_ptr_array_remove_index (data->kinds, 0);
+  load_next_secret (g_steal_pointer (&task));
+}
+
+static void
+load_next_secret (GTask *task)
+{
+  BpAccountStore *self = g_task_get_source_object (task);
+  LoadSecretsData *data = g_task_get_task_data (task);
+
+  if (data->kinds->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  bp_secret_store_lookup_async (self->secrets, bp_account_get_id (data->account),
+                                g_ptr_array_index (data->kinds, 0),
+                                g_task_get_cancellable (task), secret_loaded_cb, task);
+}
+
+void
+bp_account_store_load_secrets_async (BpAccountStore      *self,
+                                     BpAccount           *account,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+  LoadSecretsData *data;
+  const char * const *kinds;
+  GObjectClass *klass;
+
+  g_return_if_fail (BP_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (BP_IS_ACCOUNT (account));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (LoadSecretsData, 1);
+  data->account = g_object_ref (account);
+  data->kinds = g_ptr_array_new_with_free_func (g_free);
+
+  /* The secrets an account holds in memory are the kinds it also exposes as
+   * a property (the consumer secret is edited; the refresh token never is). */
+  klass = G_OBJECT_GET_CLASS (account);
+  kinds = bp_account_get_secret_kinds (account);
+  for (guint i = 0; kinds != NULL && kinds[i] != NULL; i++)
+    if (g_object_class_find_property (klass, kinds[i]) != NULL && !bp_account_is_secret_known (account, kinds[i]))
+      g_ptr_array_add (data->kinds, g_strdup (kinds[i]));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_account_store_load_secrets_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_secrets_data_free);
+  load_next_secret (task);
+}
+
+gboolean
+bp_account_store_load_secrets_finish (BpAccountStore  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Look-ups                                                            */
+
+BpAccount *
+bp_account_store_find_by_id (BpAccountStore *self,
+                             const char     *id)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      BpAccount *account = g_ptr_array_index (self->accounts, i);
+
+      if (g_str_equal (bp_account_get_id (account), id))
+        return account;
+    }
+
+  return NULL;
+}
+
+BpAccount *
+bp_account_store_find_by_name (BpAccountStore *self,
+                               const char     *name)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      BpAccount *account = g_ptr_array_index (self->accounts, i);
+
+      if (bp_account_is_same_name (bp_account_get_name (account), name))
+        return account;
+    }
+
+  return NULL;
+}
+
+BpAccount *
+bp_account_store_find_default (BpAccountStore *self,
+                               GType           account_type)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), NULL);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      BpAccount *account = g_ptr_array_index (self->accounts, i);
+
+      if (G_OBJECT_TYPE (account) == account_type && bp_account_get_is_default (account))
+        return account;
+    }
+
+  return NULL;
+}
+
+char *
+bp_account_store_make_unique_name (BpAccountStore *self,
+                                   const char     *base)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), NULL);
+  g_return_val_if_fail (base != NULL, NULL);
+
+  if (bp_account_store_find_by_name (self, base) == NULL)
+    return g_strdup (base);
+
+  for (guint n = 2; ; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %u", base, n);
+
+      if (bp_account_store_find_by_name (self, name) == NULL)
+        return g_steal_pointer (&name);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                             */
+
+GFile *
+bp_account_store_get_default_file (void)
+{
+  return g_file_new_build_filename (g_get_user_config_dir (), "bp-integration-accounts",
+                                    "accounts.json", NULL);
+}
+
+BpAccountStore *
+bp_account_store_new (GFile         *file,
+                      BpSecretStore *secrets)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (BP_IS_SECRET_STORE (secrets), NULL);
+
+  return g_object_new (BP_TYPE_ACCOUNT_STORE,
+                       "file", file,
+                       "secret-store", secrets,
+                       NULL);
+}
+
+GFile *
+bp_account_store_get_file (BpAccountStore *self)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), NULL);
+
+  return self->file;
+}
+
+BpSecretStore *
+bp_account_store_get_secret_store (BpAccountStore *self)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), NULL);
+
+  return self->secrets;
+}
+
+static void
+bp_account_store_dispose (GObject *object)
+{
+  BpAccountStore *self = BP_ACCOUNT_STORE (object);
+
+  /* Pending operations hold a reference to the store, so none is left here. */
+  g_assert (g_queue_is_empty (&self->pending));
+
+  g_clear_object (&self->file);
+  g_clear_object (&self->secrets);
+
+  G_OBJECT_CLASS (bp_account_store_parent_class)->dispose (object);
+}
+
+static void
+bp_account_store_finalize (GObject *object)
+{
+  BpAccountStore *self = BP_ACCOUNT_STORE (object);
+
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->root, json_object_unref);
+  g_clear_error (&self->read_only_error);
+
+  G_OBJECT_CLASS (bp_account_store_parent_class)->finalize (object);
+}
+
+static void
+bp_account_store_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  BpAccountStore *self = BP_ACCOUNT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_SECRET_STORE:
+      g_value_set_object (value, self->secrets);
+      break;
+
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->accounts->len);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_account_store_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  BpAccountStore *self = BP_ACCOUNT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      self->file = g_value_dup_object (value);
+      break;
+
+    case PROP_SECRET_STORE:
+      self->secrets = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_account_store_class_init (BpAccountStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bp_account_store_dispose;
+  object_class->finalize = bp_account_store_finalize;
+  object_class->get_property = bp_account_store_get_property;
+  object_class->set_property = bp_account_store_set_property;
+
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL,
+                         G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_SECRET_STORE] =
+    g_param_spec_object ("secret-store", NULL, NULL,
+                         BP_TYPE_SECRET_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bp_account_store_init (BpAccountStore *self)
+{
+  self->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->root = json_object_new ();
+  g_queue_init (&self->pending);
+}

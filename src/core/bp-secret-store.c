@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-secret-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "bp-error.h"
+#include "bp-secret-store.h"
+
+#define ATTRIBUTE_ACCOUNT_ID "account-id"
+#define ATTRIBUTE_KIND       "kind"
+
+#define KIND_CONSUMER_SECRET "consumer-secret"
+#define KIND_REFRESH_TOKEN   "refresh-token"
+
+struct _BpSecretStore
+{
+  GObject parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (BpSecretStore, bp_secret_store, G_TYPE_OBJECT)
+
+/* The schema name is matched too (no SECRET_SCHEMA_DONT_MATCH_NAME): only the
+ * items this application wrote carry "xdg:schema" with this name. */
+static const SecretSchema secret_schema = {
+  "com.brightpattern.IntegrationAccounts.Secret",
+  SECRET_SCHEMA_NONE,
+  {
+    { ATTRIBUTE_ACCOUNT_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { ATTRIBUTE_KIND, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+/* One lookup, store or clear, kept as the GTask's data. */
+typedef struct
+{
+  char          *account_id;
+  char          *kind;        /* NULL: every kind (clear only) */
+  char          *label;       /* store only */
+  SecretValue   *value;       /* store only; in libsecret's non-pageable memory, wiped on unref */
+  SecretService *service;
+  GList         *items;       /* clear: the items still to delete */
+  gboolean       has_tried_unlock;
+} Operation;
+
+static void
+operation_free (gpointer data)
+{
+  Operation *op = data;
+
+  g_free (op->account_id);
+  g_free (op->kind);
+  g_free (op->label);
+  g_clear_pointer (&op->value, secret_value_unref);
+  g_clear_object (&op->service);
+  g_list_free_full (op->items, g_object_unref);
+  g_free (op);
+}
+
+static Operation *
+operation_new (const char *account_id,
+               const char *kind)
+{
+  Operation *op = g_new0 (Operation, 1);
+
+  op->account_id = g_strdup (account_id);
+  op->kind = g_strdup (kind);
+  return op;
+}
+
+/* The table borrows the operation's strings. */
+static GHashTable *
+operation_build_attributes (Operation *op)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer) ATTRIBUTE_ACCOUNT_ID, op->account_id);
+  if (op->kind != NULL)
+    g_hash_table_insert (attributes, (gpointer) ATTRIBUTE_KIND, op->kind);
+
+  return attributes;
+}
+
+static void
+wipe_memory (char  *data,
+             gsize  length)
+{
+  volatile char *p = (volatile char *) data;
+
+  /* Through a volatile pointer, so the compiler cannot drop the stores. */
+  while (length-- > 0)
+    *p++ = '\0';
+}
+
+void
+bp_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+
+  wipe_memory (secret, strlen (secret));
+  g_free (secret);
+}
+
+/* Errors */
+
+static gboolean
+is_service_missing_error (const GError *error)
+{
+  if (error->domain != G_DBUS_ERROR)
+    return FALSE;
+
+  switch (error->code)
+    {
+    /* Nobody owns org.freedesktop.secrets and nothing can be activated. */
+    case G_DBUS_ERROR_SERVICE_UNKNOWN:
+    case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+    /* An activatable service failed to start. */
+    case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+    case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+    case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+    case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+    case G_DBUS_ERROR_SPAWN_FAILED:
+    case G_DBUS_ERROR_SPAWN_SETUP_FAILED:
+    case G_DBUS_ERROR_SPAWN_CONFIG_INVALID:
+    case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+    case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+    case G_DBUS_ERROR_SPAWN_PERMISSIONS_INVALID:
+    case G_DBUS_ERROR_SPAWN_FILE_INVALID:
+    case G_DBUS_ERROR_SPAWN_NO_MEMORY:
+    /* No session bus to ask. */
+    case G_DBUS_ERROR_NO_SERVER:
+    case G_DBUS_ERROR_BAD_ADDRESS:
+    case G_DBUS_ERROR_DISCONNECTED:
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+is_timeout_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY);
+}
+
+static GError *
+new_locked_error (void)
+{
+  return g_error_new_literal (BP_ERROR, BP_ERROR_KEYRING_LOCKED,
+                              _("The keyring is locked. Unlock it (for example by logging in "
+                                "again) and try again."));
+}
+
+static GError *
+new_no_service_error (void)
+{
+  return g_error_new_literal (BP_ERROR, BP_ERROR_NO_SECRET_SERVICE,
+                              _("No keyring service is running (gnome-keyring or KeePassXC with "
+                                "Secret Service). Start one, or log in to a desktop session that "
+                                "provides it, and try again."));
+}
+
+static GError *
+new_not_found_error (const char *kind)
+{
+  const char *message;
+
+  if (g_strcmp0 (kind, KIND_CONSUMER_SECRET) == 0)
+    message = _("The keyring holds no consumer secret for this account. Enter the consumer "
+                "secret again and apply.");
+  else if (g_strcmp0 (kind, KIND_REFRESH_TOKEN) == 0)
+    message = _("The keyring holds no refresh token for this account. Request a new token.");
+  else
+    message = _("The keyring holds no such secret for this account.");
+
+  return g_error_new_literal (BP_ERROR, BP_ERROR_SECRET_NOT_FOUND, message);
+}
+
+/* Maps a libsecret, GDBus or GIO error into BP_ERROR. @connecting is TRUE for
+ * errors met while reaching the service (the bus, activation, OpenSession).
+ * Cancellation stays G_IO_ERROR_CANCELLED, which callers ignore. The keyring's
+ * own messages never carry the secret: only names, paths and reasons. */
+static GError *
+map_error (const GError *error,
+           gboolean      connecting)
+{
+  g_autoptr(GError) stripped = NULL;
+
+  g_assert (error != NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    return new_locked_error ();
+
+  if (is_service_missing_error (error))
+    return new_no_service_error ();
+
+  if (is_timeout_error (error))
+    return g_error_new_literal (BP_ERROR, BP_ERROR_KEYRING_FAILED,
+                                _("The keyring service did not answer in time. Check that it is "
+                                  "running and not waiting for input, then try again."));
+
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+    return g_error_new_literal (BP_ERROR, BP_ERROR_KEYRING_FAILED,
+                                _("The keyring service refused access. If the application runs "
+                                  "in a sandbox, allow it to talk to org.freedesktop.secrets."));
+
+  /* Without a session bus GDBus fails with a plain GIO error. */
+  if (connecting && error->domain == G_IO_ERROR)
+    return new_no_service_error ();
+
+  stripped = g_error_copy (error);
+  if (g_dbus_error_is_remote_error (stripped))
+    g_dbus_error_strip_remote_error (stripped);
+
+  if (connecting)
+    return g_error_new (BP_ERROR, BP_ERROR_NO_SECRET_SERVICE,
+                        _("Could not connect to the keyring service. Check that gnome-keyring or "
+                          "KeePassXC with Secret Service is running, then try again. (%s)"),
+                        stripped->message);
+
+  return g_error_new (BP_ERROR, BP_ERROR_KEYRING_FAILED,
+                      _("The keyring reported an error: %s"), stripped->message);
+}
+
+static void
+return_mapped_error (GTask        *task,
+                     const GError *error,
+                     gboolean      connecting)
+{
+  g_task_return_error (task, map_error (error, connecting));
+}
+
+/* Every operation starts by getting the shared service proxy with a session
+ * open: that is one D-Bus round trip, so a missing service fails here. */
+static void
+get_service (GTask               *task,
+             GAsyncReadyCallback  callback)
+{
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, g_task_get_cancellable (task), callback, task);
+}
+
+static gboolean
+finish_get_service (GTask        *task,
+                    GAsyncResult *result)
+{
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  op->service = secret_service_get_finish (result, &error);
+  if (op->service == NULL)
+    {
+      return_mapped_error (task, error, TRUE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Lookup */
+
+static void
+lookup_secret_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SecretItem *item = SECRET_ITEM (object);
+  g_autoptr(GError) error = NULL;
+  SecretValue *value;
+  const char *text;
+  char *secret;
+
+  if (!secret_item_load_secret_finish (item, result, &error))
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  value = secret_item_get_secret (item);
+  if (value == NULL)
+    {
+      /* Locked again between the search and the read. */
+      g_task_return_error (task, new_locked_error ());
+      return;
+    }
+
+  text = secret_value_get_text (value);
+  if (text == NULL)
+    {
+      secret_value_unref (value);
+      g_task_return_new_error (task, BP_ERROR, BP_ERROR_KEYRING_FAILED,
+                               _("The keyring item of this account does not hold text. Remove "
+                                 "it with a keyring manager (Passwords and Keys) and store the "
+                                 "secret again."));
+      return;
+    }
+
+  secret = g_strdup (text);
+  secret_value_unref (value);
+  g_task_return_pointer (task, secret, (GDestroyNotify) bp_secret_free);
+}
+
+static void
+lookup_default_collection_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  /* A locked collection may hide its items from a search (KeePassXC does):
+   * "not there" cannot be told before it is unlocked. */
+  if (collection != NULL && secret_collection_get_locked (collection))
+    g_task_return_error (task, new_locked_error ());
+  else
+    g_task_return_error (task, new_not_found_error (op->kind));
+}
+
+static void
+lookup_searched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SecretItem *newest = NULL;
+  gboolean has_locked = FALSE;
+  GList *items;
+
+  items = secret_service_search_finish (op->service, result, &error);
+  if (error != NULL)
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  /* Several unlocked matches only happen when another collection holds a
+   * stale copy: the one stored last is the one that counts. */
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      SecretItem *item = l->data;
+
+      if (secret_item_get_locked (item))
+        has_locked = TRUE;
+      else if (newest == NULL ||
+               secret_item_get_modified (item) > secret_item_get_modified (newest))
+        newest = item;
+    }
+
+  if (newest != NULL)
+    {
+      /* No prompt here: a locked item is reported, not unlocked. */
+      secret_item_load_secret (newest, g_task_get_cancellable (task),
+                               lookup_secret_loaded_cb, g_object_ref (task));
+    }
+  else if (has_locked)
+    {
+      g_task_return_error (task, new_locked_error ());
+    }
+  else
+    {
+      secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                                   SECRET_COLLECTION_NONE, g_task_get_cancellable (task),
+                                   lookup_default_collection_cb, g_object_ref (task));
+    }
+
+  g_list_free_full (items, g_object_unref);
+}
+
+static void
+lookup_service_ready_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = NULL;
+
+  if (!finish_get_service (task, result))
+    return;
+
+  /* Without SECRET_SEARCH_UNLOCK locked items are listed too, and nothing prompts. */
+  attributes = operation_build_attributes (op);
+  secret_service_search (op->service, &secret_schema, attributes, SECRET_SEARCH_ALL,
+                         g_task_get_cancellable (task), lookup_searched_cb,
+                         g_object_ref (task));
+}
+
+/**
+ * bp_secret_store_lookup_async:
+ * @self: a #BpSecretStore
+ * @account_id: the account's id
+ * @kind: the kind of secret ("consumer-secret", "refresh-token")
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the secret has been read
+ * @user_data: data for @callback
+ *
+ * Reads the secret of @kind for the account @account_id. Never prompts: a
+ * locked keyring is reported as %BP_ERROR_KEYRING_LOCKED.
+ */
+void
+bp_secret_store_lookup_async (BpSecretStore       *self,
+                              const char          *account_id,
+                              const char          *kind,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BP_IS_SECRET_STORE (self));
+  g_return_if_fail (account_id != NULL && *account_id != '\0');
+  g_return_if_fail (kind != NULL && *kind != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_secret_store_lookup_async);
+  g_task_set_task_data (task, operation_new (account_id, kind), operation_free);
+
+  get_service (g_steal_pointer (&task), lookup_service_ready_cb);
+}
+
+/**
+ * bp_secret_store_lookup_finish:
+ * @self: a #BpSecretStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the secret, to be freed with bp_secret_free(),
+ *   or %NULL with @error set (%BP_ERROR_SECRET_NOT_FOUND when there is none)
+ */
+char *
+bp_secret_store_lookup_finish (BpSecretStore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (BP_IS_SECRET_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_secret_store_lookup_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Store */
+
+static void
+store_stored_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* A dismissed or failed unlock prompt ends here as SECRET_ERROR_IS_LOCKED. */
+  if (!secret_service_store_finish (op->service, result, &error))
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_service_ready_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = NULL;
+
+  if (!finish_get_service (task, result))
+    return;
+
+  /* Replaces the item with the same attributes in the default collection.
+   * If that collection is locked, the service asks the user to unlock it. */
+  attributes = operation_build_attributes (op);
+  secret_service_store (op->service, &secret_schema, attributes, SECRET_COLLECTION_DEFAULT,
+                        op->label, op->value, g_task_get_cancellable (task),
+                        store_stored_cb, g_object_ref (task));
+}
+
+/**
+ * bp_secret_store_store_async:
+ * @self: a #BpSecretStore
+ * @account_id: the account's id
+ * @kind: the kind of secret ("consumer-secret", "refresh-token")
+ * @label: the item's label, shown by keyring managers
+ * @secret: the secret (UTF-8 text)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the secret has been stored
+ * @user_data: data for @callback
+ *
+ * Stores @secret in the default collection, replacing the item with the same
+ * account and kind. When the collection is locked the keyring may prompt the
+ * user to unlock it; a dismissed or failed prompt is %BP_ERROR_KEYRING_LOCKED.
+ * The secret is copied into memory that libsecret wipes when it is done.
+ */
+void
+bp_secret_store_store_async (BpSecretStore       *self,
+                             const char          *account_id,
+                             const char          *kind,
+                             const char          *label,
+                             const char          *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *op;
+
+  g_return_if_fail (BP_IS_SECRET_STORE (self));
+  g_return_if_fail (account_id != NULL && *account_id != '\0');
+  g_return_if_fail (kind != NULL && *kind != '\0');
+  g_return_if_fail (label != NULL);
+  g_return_if_fail (secret != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  op = operation_new (account_id, kind);
+  op->label = g_strdup (label);
+  op->value = secret_value_new (secret, -1, "text/plain");
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_secret_store_store_async);
+  g_task_set_task_data (task, op, operation_free);
+
+  get_service (g_steal_pointer (&task), store_service_ready_cb);
+}
+
+gboolean
+bp_secret_store_store_finish (BpSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (BP_IS_SECRET_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_secret_store_store_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Clear */
+
+static void clear_delete_next (GTask *task);
+
+static void
+clear_item_deleted_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* An item someone else removed meanwhile is as good as deleted. */
+  if (!secret_item_delete_finish (SECRET_ITEM (object), result, &error) &&
+      !g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT))
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  clear_delete_next (g_steal_pointer (&task));
+}
+
+static void
+clear_delete_next (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+  SecretItem *item;
+
+  if (op->items == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  item = op->items->data;
+  op->items = g_list_delete_link (op->items, op->items);
+
+  secret_item_delete (item, g_task_get_cancellable (task), clear_item_deleted_cb, task);
+  g_object_unref (item);
+}
+
+static void clear_search (GTask *task);
+
+static void
+clear_unlocked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* A dismissed prompt is no error here: the second search tells. */
+  if (secret_service_unlock_finish (op->service, result, NULL, &error) < 0)
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  clear_search (g_steal_pointer (&task));
+}
+
+static void
+clear_searched_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) locked = NULL;
+
+  g_list_free_full (op->items, g_object_unref);
+  op->items = secret_service_search_finish (op->service, result, &error);
+  if (error != NULL)
+    {
+      return_mapped_error (task, error, FALSE);
+      return;
+    }
+
+  for (GList *l = op->items; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        locked = g_list_prepend (locked, l->data);
+    }
+
+  if (locked == NULL)
+    {
+      clear_delete_next (g_steal_pointer (&task));
+    }
+  else if (!op->has_tried_unlock)
+    {
+      /* No item may outlive its account: locked ones are unlocked first, and
+       * the keyring may prompt the user for that, as when storing. */
+      op->has_tried_unlock = TRUE;
+      secret_service_unlock (op->service, locked, g_task_get_cancellable (task),
+                             clear_unlocked_cb, g_object_ref (task));
+    }
+  else
+    {
+      /* Still locked: delete nothing rather than a part. */
+      g_task_return_error (task, new_locked_error ());
+    }
+}
+
+static void
+clear_search (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = operation_build_attributes (op);
+
+  secret_service_search (op->service, &secret_schema, attributes, SECRET_SEARCH_ALL,
+                         g_task_get_cancellable (task), clear_searched_cb, task);
+}
+
+static void
+clear_service_ready_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  if (!finish_get_service (task, result))
+    return;
+
+  clear_search (g_steal_pointer (&task));
+}
+
+/**
+ * bp_secret_store_clear_async:
+ * @self: a #BpSecretStore
+ * @account_id: the account's id
+ * @kind: (nullable): the kind of secret, or %NULL for every kind
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the items are gone
+ * @user_data: data for @callback
+ *
+ * Deletes the account's item of @kind, or all its items, in every collection.
+ * Clearing what is not there succeeds. Locked items are unlocked first (the
+ * keyring may prompt); if that fails nothing is deleted and the error is
+ * %BP_ERROR_KEYRING_LOCKED.
+ */
+void
+bp_secret_store_clear_async (BpSecretStore       *self,
+                             const char          *account_id,
+                             const char          *kind,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BP_IS_SECRET_STORE (self));
+  g_return_if_fail (account_id != NULL && *account_id != '\0');
+  g_return_if_fail (kind == NULL || *kind != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_secret_store_clear_async);
+  g_task_set_task_data (task, operation_new (account_id, kind), operation_free);
+
+  get_service (g_steal_pointer (&task), clear_service_ready_cb);
+}
+
+gboolean
+bp_secret_store_clear_finish (BpSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (BP_IS_SECRET_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_secret_store_clear_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Object */
+
+static void
+bp_secret_store_class_init (BpSecretStoreClass *klass)
+{
+}
+
+static void
+bp_secret_store_init (BpSecretStore *self)
+{
+}
+
+BpSecretStore *
+bp_secret_store_new (void)
+{
+  return g_object_new (BP_TYPE_SECRET_STORE, NULL);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define BP_TYPE_SECRET_STORE (bp_secret_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (BpSecretStore, bp_secret_store, BP, SECRET_STORE, GObject)
+
+/**
+ * BpSecretStore:
+ *
+ * The account secrets (consumer secret, refresh token) in the desktop keyring,
+ * under the libsecret schema "com.brightpattern.IntegrationAccounts.Secret"
+ * with the attributes `account-id` and `kind`, in the default collection.
+ * Everything is asynchronous. Failures are BP_ERROR_SECRET_NOT_FOUND,
+ * BP_ERROR_KEYRING_LOCKED, BP_ERROR_NO_SECRET_SERVICE or BP_ERROR_KEYRING_FAILED.
+ * Secret values never appear in a log or an error message.
+ */
+
+BpSecretStore *bp_secret_store_new           (void);
+
+void           bp_secret_store_lookup_async  (BpSecretStore       *self,
+                                              const char          *account_id,
+                                              const char          *kind,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+char          *bp_secret_store_lookup_finish (BpSecretStore       *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+void           bp_secret_store_store_async   (BpSecretStore       *self,
+                                              const char          *account_id,
+                                              const char          *kind,
+                                              const char          *label,
+                                              const char          *secret,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       bp_secret_store_store_finish  (BpSecretStore       *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* kind NULL: every item of the account. Clearing what is not there succeeds. */
+void           bp_secret_store_clear_async   (BpSecretStore       *self,
+                                              const char          *account_id,
+                                              const char          *kind,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       bp_secret_store_clear_finish  (BpSecretStore       *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* Wipes and frees a secret returned by bp_secret_store_lookup_finish(). */
+void           bp_secret_free                (char                *secret);
+
+/* g_autoptr(BpSecret) wipes the secret when it goes out of scope. */
+typedef char BpSecret;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpSecret, bp_secret_free)
+
+G_END_DECLS

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-test-utils"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "bp-test-utils.h"
+
+static gboolean
+require (gboolean    available,
+         const char *what)
+{
+  if (available)
+    return TRUE;
+
+  if (g_getenv ("BP_TEST_SESSION") != NULL)
+    {
+      g_test_message ("%s is missing from the headless test session", what);
+      g_test_fail ();
+    }
+  else
+    {
+      g_autofree char *reason = g_strdup_printf ("%s is not available (run through build-aux/test)", what);
+      g_test_skip (reason);
+    }
+
+  return FALSE;
+}
+
+gboolean
+bp_test_require_session_bus (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  return require (bus != NULL, "A D-Bus session bus");
+}
+
+gboolean
+bp_test_require_keyring (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  if (!bp_test_require_session_bus ())
+    return FALSE;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                       5000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+
+  return require (has_owner, "An unlocked gnome-keyring (org.freedesktop.secrets)");
+}
+
+gboolean
+bp_test_require_display (void)
+{
+  const char *display = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+
+  return require ((display != NULL && *display != '\0') || (wayland != NULL && *wayland != '\0'),
+                  "A display (Xvfb)");
+}
+
+char *
+bp_test_make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_dir_make_tmp ("bp-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+        remove_tree (child);
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+bp_test_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL)
+    return;
+
+  /* A test may have made a directory read-only on purpose. */
+  g_chmod (path, 0700);
+  file = g_file_new_for_path (path);
+  remove_tree (file);
+}
+
+static gboolean
+timeout_reached_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+bp_test_wait_until (gboolean *done,
+                    guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_reached_cb, &timed_out);
+
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  g_assert_true (*done);
+}
+
+char *
+bp_test_run_command (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *standard_error = NULL;
+  char *standard_output = NULL;
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &standard_output, &standard_error, &wait_status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (wait_status, &error))
+    g_error ("%s failed: %s\n%s", argv[0], error->message, standard_error);
+
+  return standard_output;
+}
+
+char *
+bp_test_read_file (const char *path,
+                   gsize      *length)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}

@@ -1,0 +1,859 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-account-store"
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "bp-account-store.h"
+#include "bp-error.h"
+#include "bp-salesforce-account.h"
+#include "bp-secret-store.h"
+#include "bp-test-utils.h"
+
+#define SECRET_VALUE "c0nsumer-S3CRET-that-must-never-reach-the-file"
+
+typedef struct
+{
+  char           *dir;
+  char           *path;
+  GFile          *file;
+  BpSecretStore  *secrets;
+  BpAccountStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  fixture->dir = bp_test_make_temp_dir ();
+  fixture->path = g_build_filename (fixture->dir, "config", "bp-integration-accounts", "accounts.json", NULL);
+  fixture->file = g_file_new_for_path (fixture->path);
+  fixture->secrets = bp_secret_store_new ();
+  fixture->store = bp_account_store_new (fixture->file, fixture->secrets);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->secrets);
+  g_clear_object (&fixture->file);
+  bp_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static void
+write_store_file (Fixture    *fixture,
+                  const char *contents,
+                  gssize      length)
+{
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (fixture->path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting for the async calls                                         */
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Outcome;
+
+static void
+applied_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_delete_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_load_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+secrets_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_load_secrets_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static gboolean
+apply (BpAccountStore  *store,
+       BpAccount       *draft,
+       GError         **error)
+{
+  Outcome outcome = { 0 };
+
+  bp_account_store_apply_async (store, draft, NULL, applied_cb, &outcome);
+  bp_test_wait_until (&outcome.done, 20000);
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+  return outcome.ok;
+}
+
+static gboolean
+delete_account (BpAccountStore  *store,
+                BpAccount       *account,
+                GError         **error)
+{
+  Outcome outcome = { 0 };
+
+  bp_account_store_delete_async (store, account, NULL, deleted_cb, &outcome);
+  bp_test_wait_until (&outcome.done, 20000);
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+  return outcome.ok;
+}
+
+static gboolean
+load_async (BpAccountStore  *store,
+            GError         **error)
+{
+  Outcome outcome = { 0 };
+
+  bp_account_store_load_async (store, NULL, loaded_cb, &outcome);
+  bp_test_wait_until (&outcome.done, 20000);
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+  return outcome.ok;
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *value;
+  GError   *error;
+} Lookup;
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->value = bp_secret_store_lookup_finish (BP_SECRET_STORE (object), result, &lookup->error);
+  lookup->done = TRUE;
+}
+
+/* The keyring's value, or NULL when it has none. */
+static char *
+keyring_lookup (BpSecretStore *secrets,
+                const char    *account_id,
+                const char    *kind)
+{
+  Lookup lookup = { 0 };
+
+  bp_secret_store_lookup_async (secrets, account_id, kind, NULL, looked_up_cb, &lookup);
+  bp_test_wait_until (&lookup.done, 20000);
+  if (lookup.value == NULL)
+    g_assert_error (lookup.error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
+  g_clear_error (&lookup.error);
+  return lookup.value;
+}
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->ok = bp_secret_store_store_finish (BP_SECRET_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+keyring_store (BpSecretStore *secrets,
+               const char    *account_id,
+               const char    *kind,
+               const char    *value)
+{
+  Outcome outcome = { 0 };
+
+  bp_secret_store_store_async (secrets, account_id, kind, "test item", value, NULL, stored_cb, &outcome);
+  bp_test_wait_until (&outcome.done, 20000);
+  g_assert_no_error (outcome.error);
+  g_assert_true (outcome.ok);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accounts                                                            */
+
+static char *
+make_certificate_pem (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  const char *argv[] = {
+    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+    "-days", "365", "-subj", "/C=US/ST=CA/L=San Francisco/O=Salesforce.com/OU=00D000000000001/CN=SelfSignedCert_Test",
+    NULL
+  };
+  g_autofree char *output = bp_test_run_command (argv);
+  char *pem = bp_test_read_file (cert, NULL);
+
+  bp_test_remove_tree (dir);
+  return pem;
+}
+
+static BpSalesforceAccount *
+make_account (const char *name)
+{
+  BpSalesforceAccount *account = bp_salesforce_account_new ();
+
+  bp_account_set_name (BP_ACCOUNT (account), name);
+  bp_salesforce_account_set_url (account, "https://acme.my.salesforce.com/");
+  bp_salesforce_account_set_idp_login_url (account, "https://acme.my.salesforce.com/idp/login?app=0sp000000000001");
+  return account;
+}
+
+static void
+assert_same_account (BpAccount *a,
+                     BpAccount *b)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+
+  g_assert_true (G_OBJECT_TYPE (a) == G_OBJECT_TYPE (b));
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n_pspecs);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto(GValue) va = G_VALUE_INIT;
+      g_auto(GValue) vb = G_VALUE_INIT;
+
+      /* The consumer secret lives in the keyring, not in the file. */
+      if (g_str_equal (pspecs[i]->name, "consumer-secret"))
+        continue;
+
+      g_value_init (&va, pspecs[i]->value_type);
+      g_value_init (&vb, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (a), pspecs[i]->name, &va);
+      g_object_get_property (G_OBJECT (b), pspecs[i]->name, &vb);
+
+      if (pspecs[i]->value_type == G_TYPE_DATE_TIME)
+        {
+          GDateTime *da = g_value_get_boxed (&va);
+          GDateTime *db = g_value_get_boxed (&vb);
+
+          g_assert_true ((da == NULL) == (db == NULL));
+          if (da != NULL)
+            g_assert_cmpint (g_date_time_to_unix (da), ==, g_date_time_to_unix (db));
+        }
+      else if (g_param_values_cmp (pspecs[i], &va, &vb) != 0)
+        {
+          g_autofree char *sa = g_strdup_value_contents (&va);
+          g_autofree char *sb = g_strdup_value_contents (&vb);
+
+          g_error ("property %s differs: %s != %s", pspecs[i]->name, sa, sb);
+        }
+    }
+}
+
+static char *
+store_bytes (Fixture *fixture,
+             gsize   *length)
+{
+  return bp_test_read_file (fixture->path, length);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+
+static void
+test_missing_file_is_empty (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (load_async (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 0);
+  /* Loading does not create anything. */
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) draft = make_account ("Production");
+  g_autoptr(BpAccountStore) reloaded = NULL;
+  g_autoptr(BpAccount) saved = NULL;
+  g_autoptr(BpAccount) loaded = NULL;
+  g_autoptr(GDateTime) issued = g_date_time_new_utc (2026, 11, 2, 9, 30, 15);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = make_certificate_pem ();
+  g_autofree char *secret = NULL;
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  bp_account_set_is_default (BP_ACCOUNT (draft), TRUE);
+  bp_salesforce_account_set_sandbox (draft, TRUE);
+  bp_salesforce_account_set_url (draft, "https://acme--uat.sandbox.my.salesforce.com/");
+  bp_salesforce_account_set_consumer_key (draft, "3MVG9consumer.key_with.dots");
+  bp_salesforce_account_set_consumer_secret (draft, SECRET_VALUE);
+  bp_salesforce_account_set_token_state (draft, BP_TOKEN_STATE_VALID);
+  bp_salesforce_account_set_token_issued_at (draft, issued);
+  bp_salesforce_account_set_authorized_user (draft, "admin@acme.example");
+  bp_salesforce_account_set_idp_certificate (draft, pem);
+  bp_salesforce_account_set_idp_login_url (draft, "https://acme--uat.sandbox.my.salesforce.com/idp/login?app=0sp1");
+
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (draft), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 1);
+
+  /* The store holds its own copy, with the draft's values. */
+  saved = g_list_model_get_item (G_LIST_MODEL (fixture->store), 0);
+  g_assert_true (saved != BP_ACCOUNT (draft));
+  assert_same_account (saved, BP_ACCOUNT (draft));
+
+  /* A second store reads the same values from the file... */
+  reloaded = bp_account_store_new (fixture->file, fixture->secrets);
+  g_assert_true (bp_account_store_load (reloaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reloaded)), ==, 1);
+  loaded = g_list_model_get_item (G_LIST_MODEL (reloaded), 0);
+  assert_same_account (loaded, BP_ACCOUNT (draft));
+
+  /* ...without the secret, which only the keyring has. */
+  g_assert_false (bp_account_is_secret_known (loaded, BP_SECRET_KIND_CONSUMER_SECRET));
+  bytes = store_bytes (fixture, &length);
+  bp_test_assert_no_substring (bytes, length, SECRET_VALUE);
+  secret = keyring_lookup (fixture->secrets, bp_account_get_id (loaded), BP_SECRET_KIND_CONSUMER_SECRET);
+  g_assert_cmpstr (secret, ==, SECRET_VALUE);
+
+  /* Loading the account's secrets brings it back into memory. */
+  {
+    Outcome outcome = { 0 };
+
+    bp_account_store_load_secrets_async (reloaded, loaded, NULL, secrets_loaded_cb, &outcome);
+    bp_test_wait_until (&outcome.done, 20000);
+    g_assert_no_error (outcome.error);
+    g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (BP_SALESFORCE_ACCOUNT (loaded)), ==, SECRET_VALUE);
+  }
+}
+
+static void
+test_file_modes (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) draft = make_account ("Modes");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+  GStatBuf st;
+
+  /* A directory someone made with a loose mode is tightened. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (draft), &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+}
+
+static void
+test_unknown_fields_kept (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  const char *contents =
+    "{\n"
+    "  \"version\": 1,\n"
+    "  \"written-by\": {\"app\": \"a newer version\", \"build\": 42},\n"
+    "  \"accounts\": [\n"
+    "    {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"Prod\",\n"
+    "     \"default\": false, \"url\": \"https://acme.my.salesforce.com/\", \"sandbox\": false,\n"
+    "     \"idp-login-url\": \"/\", \"future-field\": [1, 2, 3], \"token-state\": \"none\"}\n"
+    "  ]\n"
+    "}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpAccount) saved = NULL;
+  g_autoptr(BpAccount) draft = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *bytes = NULL;
+  JsonObject *root;
+  JsonObject *account;
+
+  write_store_file (fixture, contents, -1);
+  g_assert_true (bp_account_store_load (fixture->store, &error));
+  g_assert_no_error (error);
+
+  saved = g_list_model_get_item (G_LIST_MODEL (fixture->store), 0);
+  draft = bp_account_copy (saved);
+  bp_account_set_name (draft, "Production");
+  g_assert_true (apply (fixture->store, draft, &error));
+  g_assert_no_error (error);
+
+  bytes = store_bytes (fixture, NULL);
+  json_parser_load_from_data (parser, bytes, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (root, "written-by"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "written-by"), "build"), ==, 42);
+  account = json_array_get_object_element (json_object_get_array_member (root, "accounts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (account, "name"), ==, "Production");
+  g_assert_true (json_object_has_member (account, "future-field"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (account, "future-field")), ==, 3);
+}
+
+static void
+test_one_default_per_type (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) a = make_account ("A");
+  g_autoptr(BpSalesforceAccount) b = make_account ("B");
+  g_autoptr(BpAccountStore) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  BpAccount *saved_a;
+  BpAccount *saved_b;
+
+  bp_account_set_is_default (BP_ACCOUNT (a), TRUE);
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (a), &error));
+  g_assert_no_error (error);
+
+  bp_account_set_is_default (BP_ACCOUNT (b), TRUE);
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (b), &error));
+  g_assert_no_error (error);
+
+  saved_a = bp_account_store_find_by_name (fixture->store, "A");
+  saved_b = bp_account_store_find_by_name (fixture->store, "B");
+  g_assert_false (bp_account_get_is_default (saved_a));
+  g_assert_true (bp_account_get_is_default (saved_b));
+  g_assert_true (bp_account_store_find_default (fixture->store, BP_TYPE_SALESFORCE_ACCOUNT) == saved_b);
+
+  /* The same in the file: the change was one save. */
+  reloaded = bp_account_store_new (fixture->file, fixture->secrets);
+  g_assert_true (bp_account_store_load (reloaded, &error));
+  g_assert_false (bp_account_get_is_default (bp_account_store_find_by_name (reloaded, "A")));
+  g_assert_true (bp_account_get_is_default (bp_account_store_find_by_name (reloaded, "B")));
+}
+
+static void
+test_two_defaults_in_file (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  const char *contents =
+    "{\"version\": 1, \"accounts\": ["
+    "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"One\", \"default\": true,"
+    " \"idp-login-url\": \"/\"},"
+    "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002\", \"type\": \"salesforce\", \"name\": \"Two\", \"default\": true,"
+    " \"idp-login-url\": \"/\"}]}";
+  g_autoptr(GError) error = NULL;
+
+  write_store_file (fixture, contents, -1);
+  g_assert_true (bp_account_store_load (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_account_get_is_default (bp_account_store_find_by_name (fixture->store, "One")));
+  g_assert_false (bp_account_get_is_default (bp_account_store_find_by_name (fixture->store, "Two")));
+}
+
+static void
+test_unique_names (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) first = make_account ("Production");
+  g_autoptr(BpSalesforceAccount) second = make_account ("  PRODUCTION ");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (first), &error));
+  g_assert_no_error (error);
+  before = store_bytes (fixture, NULL);
+
+  g_assert_false (apply (fixture->store, BP_ACCOUNT (second), &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 1);
+  after = store_bytes (fixture, NULL);
+  g_assert_cmpstr (before, ==, after);
+
+  /* The account itself may keep its name when saved again. */
+  {
+    g_autoptr(BpAccount) saved = g_list_model_get_item (G_LIST_MODEL (fixture->store), 0);
+    g_autoptr(BpAccount) draft = bp_account_copy (saved);
+
+    g_clear_error (&error);
+    bp_account_set_name (draft, "production");
+    g_assert_true (apply (fixture->store, draft, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (bp_account_get_name (saved), ==, "production");
+  }
+
+  {
+    g_autofree char *name = bp_account_store_make_unique_name (fixture->store, "Production");
+    g_autofree char *free_name = bp_account_store_make_unique_name (fixture->store, "Staging");
+
+    g_assert_cmpstr (name, ==, "Production 2");
+    g_assert_cmpstr (free_name, ==, "Staging");
+  }
+}
+
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  gssize      length;      /* -1: strlen; -2: a sparse file over the size limit */
+} CorruptCase;
+
+static const CorruptCase corrupt_cases[] = {
+  { "empty", "", 0 },
+  { "truncated", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c", -1 },
+  { "not-json", "name=Production\nurl=https://acme.my.salesforce.com/\n", -1 },
+  { "array-at-top", "[{\"version\": 1}]", -1 },
+  { "no-version", "{\"accounts\": []}", -1 },
+  { "accounts-not-array", "{\"version\": 1, \"accounts\": {}}", -1 },
+  { "account-not-object", "{\"version\": 1, \"accounts\": [\"Production\"]}", -1 },
+  { "name-is-number", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+                      "\"type\": \"salesforce\", \"name\": 42, \"idp-login-url\": \"/\"}]}", -1 },
+  { "sandbox-is-string", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+                         "\"type\": \"salesforce\", \"name\": \"P\", \"sandbox\": \"yes\"}]}", -1 },
+  { "unknown-type", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+                    "\"type\": \"no-such-type\", \"name\": \"P\"}]}", -1 },
+  { "duplicate-ids", "{\"version\": 1, \"accounts\": ["
+                     "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"A\"},"
+                     "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
+  { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10 },
+  { "huge", NULL, -2 },
+};
+
+static void
+test_corrupt_file (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const CorruptCase *c = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *dirname = g_path_get_dirname (fixture->path);
+  g_autofree char *moved = NULL;
+  const char *entry;
+  gsize moved_length = 0;
+
+  if (c->length == -2)
+    {
+      int fd;
+
+      write_store_file (fixture, "{", 1);
+      fd = g_open (fixture->path, O_WRONLY, 0);
+      g_assert_cmpint (fd, >=, 0);
+      /* Sparse: the size is what counts, not the bytes. */
+      g_assert_cmpint (ftruncate (fd, (off_t) 65 * 1024 * 1024), ==, 0);
+      close (fd);
+    }
+  else
+    write_store_file (fixture, c->contents, c->length);
+
+  g_assert_false (load_async (fixture->store, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 0);
+
+  /* Moved aside, never overwritten, and the message names the new file. */
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (dirname, 0, NULL);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (entry, "accounts.json.corrupt-"))
+      moved = g_build_filename (dirname, entry, NULL);
+  g_assert_nonnull (moved);
+  g_assert_nonnull (strstr (error->message, moved));
+
+  if (c->length != -2)
+    {
+      g_autofree char *bytes = bp_test_read_file (moved, &moved_length);
+
+      g_assert_cmpmem (bytes, moved_length, c->contents, c->length >= 0 ? (gsize) c->length : strlen (c->contents));
+    }
+
+  /* The store is usable afterwards, and a save starts a new file. */
+  {
+    g_autoptr(BpSalesforceAccount) draft = make_account ("After");
+
+    g_clear_error (&error);
+    g_assert_true (apply (fixture->store, BP_ACCOUNT (draft), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (moved, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_newer_format_is_not_overwritten (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  const char *contents = "{\"version\": 7, \"accounts\": \"a shape we do not know\"}";
+  g_autoptr(BpSalesforceAccount) draft = make_account ("New");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  write_store_file (fixture, contents, -1);
+  g_assert_false (bp_account_store_load (fixture->store, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_STORE_READ);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_clear_error (&error);
+
+  g_assert_false (apply (fixture->store, BP_ACCOUNT (draft), &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_STORE_READ);
+  after = store_bytes (fixture, NULL);
+  g_assert_cmpstr (after, ==, contents);
+}
+
+/* A write that fails must leave the old file, the model and the keyring as
+ * they were. As root a read-only directory does not stop us, so the failure
+ * is a file size limit, which stops everyone (like a full disk). */
+static void
+test_failed_write_changes_nothing (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) first = make_account ("Production");
+  g_autoptr(BpAccount) saved = NULL;
+  g_autoptr(BpAccount) draft = NULL;
+  g_autoptr(BpSalesforceAccount) extra = make_account ("Staging");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+  struct rlimit old_limit;
+  struct rlimit limit;
+  gboolean as_root = geteuid () == 0;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  bp_salesforce_account_set_consumer_secret (first, "old-secret");
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (first), &error));
+  g_assert_no_error (error);
+  before = store_bytes (fixture, NULL);
+
+  saved = g_list_model_get_item (G_LIST_MODEL (fixture->store), 0);
+  draft = bp_account_copy (saved);
+  bp_account_set_name (draft, "Renamed");
+  bp_salesforce_account_set_consumer_secret (BP_SALESFORCE_ACCOUNT (draft), "new-secret");
+
+  if (as_root)
+    {
+      g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+      limit = old_limit;
+      limit.rlim_cur = 16;
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    }
+  else
+    g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+
+  g_assert_false (apply (fixture->store, draft, &error));
+
+  if (as_root)
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  else
+    g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+
+  g_assert_error (error, BP_ERROR, BP_ERROR_STORE_WRITE);
+  g_assert_nonnull (strstr (error->message, "nothing was changed"));
+
+  after = store_bytes (fixture, NULL);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Production");
+  secret = keyring_lookup (fixture->secrets, bp_account_get_id (saved), BP_SECRET_KIND_CONSUMER_SECRET);
+  g_assert_cmpstr (secret, ==, "old-secret");
+
+  /* And the store keeps working once the disk does. */
+  g_clear_error (&error);
+  g_assert_true (apply (fixture->store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Renamed");
+  g_clear_pointer (&secret, g_free);
+  secret = keyring_lookup (fixture->secrets, bp_account_get_id (saved), BP_SECRET_KIND_CONSUMER_SECRET);
+  g_assert_cmpstr (secret, ==, "new-secret");
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (extra), &error));
+}
+
+static void
+test_delete_removes_keyring_items (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) keep = make_account ("Keep");
+  g_autoptr(BpSalesforceAccount) doomed = make_account ("Doomed");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *doomed_id = g_strdup (bp_account_get_id (BP_ACCOUNT (doomed)));
+  g_autofree char *secret = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *bytes = NULL;
+  g_autoptr(BpAccount) saved = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  bp_salesforce_account_set_consumer_secret (keep, "keep-secret");
+  bp_salesforce_account_set_consumer_secret (doomed, "doomed-secret");
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (keep), &error));
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (doomed), &error));
+  g_assert_no_error (error);
+  keyring_store (fixture->secrets, doomed_id, BP_SECRET_KIND_REFRESH_TOKEN, "5Aep861-refresh");
+
+  /* Held here as a window would hold it while the deletion runs. */
+  saved = g_object_ref (bp_account_store_find_by_id (fixture->store, doomed_id));
+  g_assert_true (delete_account (fixture->store, saved, &error));
+  g_assert_no_error (error);
+
+  g_assert_null (bp_account_store_find_by_id (fixture->store, doomed_id));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 1);
+  bytes = store_bytes (fixture, NULL);
+  g_assert_null (strstr (bytes, doomed_id));
+  g_assert_null (strstr (bytes, "Doomed"));
+
+  secret = keyring_lookup (fixture->secrets, doomed_id, BP_SECRET_KIND_CONSUMER_SECRET);
+  token = keyring_lookup (fixture->secrets, doomed_id, BP_SECRET_KIND_REFRESH_TOKEN);
+  g_assert_null (secret);
+  g_assert_null (token);
+
+  /* Other accounts keep theirs. */
+  kept = keyring_lookup (fixture->secrets, bp_account_get_id (BP_ACCOUNT (keep)), BP_SECRET_KIND_CONSUMER_SECRET);
+  g_assert_cmpstr (kept, ==, "keep-secret");
+
+  /* Deleting it again says it is gone. */
+  g_assert_false (delete_account (fixture->store, saved, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_NOT_FOUND);
+}
+
+static void
+test_queued_changes_run_in_order (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) a = make_account ("One");
+  g_autoptr(BpSalesforceAccount) b = make_account ("Two");
+  g_autoptr(BpSalesforceAccount) c = make_account ("one");
+  Outcome first = { 0 }, second = { 0 }, third = { 0 };
+
+  /* Asked for at once; the third clashes with the first only once it is saved. */
+  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (a), NULL, applied_cb, &first);
+  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (b), NULL, applied_cb, &second);
+  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (c), NULL, applied_cb, &third);
+  bp_test_wait_until (&third.done, 20000);
+
+  g_assert_true (first.done && second.done);
+  g_assert_true (first.ok);
+  g_assert_true (second.ok);
+  g_assert_false (third.ok);
+  g_assert_error (third.error, BP_ERROR, BP_ERROR_INVALID);
+  g_clear_error (&third.error);
+
+  {
+    g_autoptr(BpAccount) saved = g_list_model_get_item (G_LIST_MODEL (fixture->store), 0);
+
+    g_assert_cmpstr (bp_account_get_name (saved), ==, "One");
+  }
+}
+
+static void
+count_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_model_signals (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) draft = make_account ("Signals");
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+
+  g_signal_connect (fixture->store, "items-changed", G_CALLBACK (count_items_changed_cb), &changes);
+
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (draft), &error));
+  g_assert_cmpuint (changes, ==, 1);
+
+  /* A refused change emits nothing. */
+  bp_account_set_name (BP_ACCOUNT (draft), "");
+  g_assert_false (apply (fixture->store, BP_ACCOUNT (draft), &error));
+  g_assert_cmpuint (changes, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/missing-file-is-empty", test_missing_file_is_empty);
+  ADD ("/store/round-trip", test_round_trip);
+  ADD ("/store/file-modes", test_file_modes);
+  ADD ("/store/unknown-fields-kept", test_unknown_fields_kept);
+  ADD ("/store/one-default-per-type", test_one_default_per_type);
+  ADD ("/store/two-defaults-in-file", test_two_defaults_in_file);
+  ADD ("/store/unique-names", test_unique_names);
+  ADD ("/store/newer-format-is-not-overwritten", test_newer_format_is_not_overwritten);
+  ADD ("/store/failed-write-changes-nothing", test_failed_write_changes_nothing);
+  ADD ("/store/delete-removes-keyring-items", test_delete_removes_keyring_items);
+  ADD ("/store/queued-changes-run-in-order", test_queued_changes_run_in_order);
+  ADD ("/store/model-signals", test_model_signals);
+
+  for (guint i = 0; i < G_N_ELEMENTS (corrupt_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/store/corrupt/%s", corrupt_cases[i].name);
+
+      g_test_add (path, Fixture, &corrupt_cases[i], fixture_set_up, test_corrupt_file, fixture_tear_down);
+    }
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,1001 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-secret-store"
+
+#include "config.h"
+
+/* For secret_collection_new_for_dbus_path(), used on a collection the test makes. */
+#define SECRET_API_SUBJECT_TO_CHANGE
+#include <libsecret/secret.h>
+#include <signal.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "bp-error.h"
+#include "bp-secret-store.h"
+#include "bp-test-utils.h"
+
+#define SCHEMA_NAME           "com.brightpattern.IntegrationAccounts.Secret"
+#define KIND_CONSUMER_SECRET  "consumer-secret"
+#define KIND_REFRESH_TOKEN    "refresh-token"
+#define LABEL                 "Integration Accounts test secret"
+
+/* Every keyring call here answers in milliseconds; these only stop a hang. */
+#define WAIT_MS               5000
+#define SUBPROCESS_TIMEOUT_US (30 * G_USEC_PER_SEC)
+
+/* The private keyring of the locked tests; it lives in a temp dir. */
+#define PRIVATE_KEYRING_PASSWORD "bp-ia-private-keyring"
+
+/* Waiting for async results */
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+waiter_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  g_assert_false (waiter->done);
+  waiter->result = g_object_ref (result);
+  waiter->done = TRUE;
+}
+
+static GAsyncResult *
+waiter_wait (Waiter *waiter)
+{
+  bp_test_wait_until (&waiter->done, WAIT_MS);
+  return waiter->result;
+}
+
+static void
+waiter_clear (Waiter *waiter)
+{
+  g_clear_object (&waiter->result);
+  waiter->done = FALSE;
+}
+
+/* Synchronous wrappers over the store, for the tests only */
+
+static gboolean
+store_secret (BpSecretStore  *store,
+              const char     *account_id,
+              const char     *kind,
+              const char     *secret,
+              GError        **error)
+{
+  Waiter waiter = { 0 };
+  gboolean ok;
+
+  bp_secret_store_store_async (store, account_id, kind, LABEL, secret, NULL,
+                               waiter_done_cb, &waiter);
+  ok = bp_secret_store_store_finish (store, waiter_wait (&waiter), error);
+  waiter_clear (&waiter);
+  return ok;
+}
+
+static char *
+lookup_secret (BpSecretStore  *store,
+               const char     *account_id,
+               const char     *kind,
+               GError        **error)
+{
+  Waiter waiter = { 0 };
+  char *secret;
+
+  bp_secret_store_lookup_async (store, account_id, kind, NULL, waiter_done_cb, &waiter);
+  secret = bp_secret_store_lookup_finish (store, waiter_wait (&waiter), error);
+  waiter_clear (&waiter);
+  return secret;
+}
+
+static gboolean
+clear_secrets (BpSecretStore  *store,
+               const char     *account_id,
+               const char     *kind,
+               GError        **error)
+{
+  Waiter waiter = { 0 };
+  gboolean ok;
+
+  bp_secret_store_clear_async (store, account_id, kind, NULL, waiter_done_cb, &waiter);
+  ok = bp_secret_store_clear_finish (store, waiter_wait (&waiter), error);
+  waiter_clear (&waiter);
+  return ok;
+}
+
+static void
+assert_secret_equals (BpSecretStore *store,
+                      const char    *account_id,
+                      const char    *kind,
+                      const char    *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) secret = lookup_secret (store, account_id, kind, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, expected);
+}
+
+static void
+assert_secret_missing (BpSecretStore *store,
+                       const char    *account_id,
+                       const char    *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) secret = lookup_secret (store, account_id, kind, &error);
+
+  g_assert_error (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
+  g_assert_null (secret);
+}
+
+/* Direct libsecret access, to check what the store wrote */
+
+static SecretService *
+get_service (void)
+{
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { 0 };
+  SecretService *service;
+
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, NULL, waiter_done_cb, &waiter);
+  service = secret_service_get_finish (waiter_wait (&waiter), &error);
+  g_assert_no_error (error);
+  waiter_clear (&waiter);
+  return service;
+}
+
+/* All items of the account (and kind), matched on the raw attributes and the
+ * schema name, without a schema. */
+static GList *
+search_items (SecretService *service,
+              const char    *account_id,
+              const char    *kind)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { 0 };
+  GList *items;
+
+  g_hash_table_insert (attributes, (gpointer) "xdg:schema", (gpointer) SCHEMA_NAME);
+  g_hash_table_insert (attributes, (gpointer) "account-id", (gpointer) account_id);
+  if (kind != NULL)
+    g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind);
+
+  secret_service_search (service, NULL, attributes, SECRET_SEARCH_ALL, NULL,
+                         waiter_done_cb, &waiter);
+  items = secret_service_search_finish (service, waiter_wait (&waiter), &error);
+  g_assert_no_error (error);
+  waiter_clear (&waiter);
+  return items;
+}
+
+static guint
+count_items (SecretService *service,
+             const char    *account_id,
+             const char    *kind)
+{
+  GList *items = search_items (service, account_id, kind);
+  guint n_items = g_list_length (items);
+
+  g_list_free_full (items, g_object_unref);
+  return n_items;
+}
+
+static SecretCollection *
+get_default_collection (SecretService *service)
+{
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { 0 };
+  SecretCollection *collection;
+
+  secret_collection_for_alias (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL,
+                               waiter_done_cb, &waiter);
+  collection = secret_collection_for_alias_finish (waiter_wait (&waiter), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  waiter_clear (&waiter);
+  return collection;
+}
+
+/* Tests against the session's keyring. Every test uses fresh account ids, so
+ * the tests never see each other's items (nor those of other test programs). */
+
+static void
+check_store_lookup_clear (const char *kind,
+                          const char *other_kind)
+{
+  g_autoptr(BpSecretStore) store = bp_secret_store_new ();
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+
+  assert_secret_missing (store, account_id, kind);
+
+  g_assert_true (store_secret (store, account_id, kind, "s3cr3t-value", &error));
+  g_assert_no_error (error);
+  assert_secret_equals (store, account_id, kind, "s3cr3t-value");
+
+  /* The kinds are separate items. */
+  assert_secret_missing (store, account_id, other_kind);
+  g_assert_true (store_secret (store, account_id, other_kind, "other-value", &error));
+  g_assert_no_error (error);
+  assert_secret_equals (store, account_id, kind, "s3cr3t-value");
+  assert_secret_equals (store, account_id, other_kind, "other-value");
+
+  /* Clearing one kind leaves the other. */
+  g_assert_true (clear_secrets (store, account_id, kind, &error));
+  g_assert_no_error (error);
+  assert_secret_missing (store, account_id, kind);
+  assert_secret_equals (store, account_id, other_kind, "other-value");
+
+  g_assert_true (clear_secrets (store, account_id, other_kind, &error));
+  g_assert_no_error (error);
+  assert_secret_missing (store, account_id, other_kind);
+}
+
+static void
+test_consumer_secret (void)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  check_store_lookup_clear (KIND_CONSUMER_SECRET, KIND_REFRESH_TOKEN);
+}
+
+static void
+test_refresh_token (void)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  check_store_lookup_clear (KIND_REFRESH_TOKEN, KIND_CONSUMER_SECRET);
+}
+
+static void
+test_item_in_default_collection (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autofree char *label = NULL;
+  g_autofree char *prefix = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  SecretItem *item;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  g_assert_true (store_secret (store, account_id, KIND_REFRESH_TOKEN, "token", &error));
+  g_assert_no_error (error);
+
+  service = get_service ();
+  items = search_items (service, account_id, NULL);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  item = items->data;
+
+  /* Exactly the schema's attributes, the schema name and the caller's label. */
+  attributes = secret_item_get_attributes (item);
+  g_assert_cmpuint (g_hash_table_size (attributes), ==, 3);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "account-id"), ==, account_id);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "kind"), ==, KIND_REFRESH_TOKEN);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==, SCHEMA_NAME);
+  label = secret_item_get_label (item);
+  g_assert_cmpstr (label, ==, LABEL);
+
+  /* In the default collection. */
+  collection = get_default_collection (service);
+  prefix = g_strconcat (g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)), "/", NULL);
+  g_assert_true (g_str_has_prefix (g_dbus_proxy_get_object_path (G_DBUS_PROXY (item)), prefix));
+
+  g_list_free_full (items, g_object_unref);
+
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (service, account_id, NULL), ==, 0);
+}
+
+static void
+test_accounts_independent (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autofree char *first = g_uuid_string_random ();
+  g_autofree char *second = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  g_assert_true (store_secret (store, first, KIND_CONSUMER_SECRET, "first secret", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, second, KIND_CONSUMER_SECRET, "second secret", &error));
+  g_assert_no_error (error);
+
+  assert_secret_equals (store, first, KIND_CONSUMER_SECRET, "first secret");
+  assert_secret_equals (store, second, KIND_CONSUMER_SECRET, "second secret");
+
+  /* Replacing or clearing one account leaves the other alone. */
+  g_assert_true (store_secret (store, first, KIND_CONSUMER_SECRET, "first, again", &error));
+  g_assert_no_error (error);
+  assert_secret_equals (store, second, KIND_CONSUMER_SECRET, "second secret");
+
+  g_assert_true (clear_secrets (store, first, KIND_CONSUMER_SECRET, &error));
+  g_assert_no_error (error);
+  assert_secret_missing (store, first, KIND_CONSUMER_SECRET);
+  assert_secret_equals (store, second, KIND_CONSUMER_SECRET, "second secret");
+
+  g_assert_true (clear_secrets (store, second, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_replace (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  service = get_service ();
+
+  g_assert_true (store_secret (store, account_id, KIND_REFRESH_TOKEN, "old token", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, account_id, KIND_REFRESH_TOKEN, "new token", &error));
+  g_assert_no_error (error);
+
+  assert_secret_equals (store, account_id, KIND_REFRESH_TOKEN, "new token");
+  g_assert_cmpuint (count_items (service, account_id, KIND_REFRESH_TOKEN), ==, 1);
+
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_clear_all_kinds (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autofree char *other_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  service = get_service ();
+
+  g_assert_true (store_secret (store, account_id, KIND_CONSUMER_SECRET, "consumer", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, account_id, KIND_REFRESH_TOKEN, "refresh", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, other_id, KIND_REFRESH_TOKEN, "other", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (service, account_id, NULL), ==, 2);
+
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (count_items (service, account_id, NULL), ==, 0);
+  assert_secret_missing (store, account_id, KIND_CONSUMER_SECRET);
+  assert_secret_missing (store, account_id, KIND_REFRESH_TOKEN);
+  assert_secret_equals (store, other_id, KIND_REFRESH_TOKEN, "other");
+
+  g_assert_true (clear_secrets (store, other_id, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_clear_nothing (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  g_assert_true (clear_secrets (store, account_id, KIND_CONSUMER_SECRET, &error));
+  g_assert_no_error (error);
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_lookup_missing (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) secret = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  secret = lookup_secret (store, account_id, KIND_REFRESH_TOKEN, &error);
+  g_assert_error (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
+  g_assert_null (secret);
+  g_assert_nonnull (strstr (error->message, "refresh token"));
+}
+
+static void
+test_unicode_and_long (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GString) long_secret = g_string_new (NULL);
+  const char *unicode = "Zugangsschlüssel ключ 秘密 🔑 \"quoted\" 'single' \\ tab\tend";
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  /* 4 KiB of mixed one- to four-byte characters. */
+  while (long_secret->len < 4096 - 8)
+    g_string_append (long_secret, "aé€🔑");
+  while (long_secret->len < 4096)
+    g_string_append_c (long_secret, 'z');
+  g_assert_cmpuint (long_secret->len, ==, 4096);
+  g_assert_true (g_utf8_validate (long_secret->str, long_secret->len, NULL));
+
+  store = bp_secret_store_new ();
+  g_assert_true (store_secret (store, account_id, KIND_CONSUMER_SECRET, unicode, &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, account_id, KIND_REFRESH_TOKEN, long_secret->str, &error));
+  g_assert_no_error (error);
+
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, unicode);
+  assert_secret_equals (store, account_id, KIND_REFRESH_TOKEN, long_secret->str);
+
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) secret = NULL;
+  Waiter waiter = { 0 };
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  store = bp_secret_store_new ();
+  g_cancellable_cancel (cancellable);
+
+  bp_secret_store_lookup_async (store, account_id, KIND_CONSUMER_SECRET, cancellable,
+                                waiter_done_cb, &waiter);
+  secret = bp_secret_store_lookup_finish (store, waiter_wait (&waiter), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (secret);
+  waiter_clear (&waiter);
+  g_clear_error (&error);
+
+  bp_secret_store_store_async (store, account_id, KIND_CONSUMER_SECRET, LABEL, "never stored",
+                               cancellable, waiter_done_cb, &waiter);
+  g_assert_false (bp_secret_store_store_finish (store, waiter_wait (&waiter), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  waiter_clear (&waiter);
+  g_clear_error (&error);
+
+  assert_secret_missing (store, account_id, KIND_CONSUMER_SECRET);
+}
+
+/* No Secret Service: libsecret asks the bus for a name nobody owns and that
+ * nothing can activate. SECRET_SERVICE_BUS_NAME is read once, when the
+ * service proxy is first made, hence a fresh process. */
+
+static void
+check_no_service_error (const GError *error,
+                        gint64        started)
+{
+  g_assert_error (error, BP_ERROR, BP_ERROR_NO_SECRET_SERVICE);
+  g_assert_true (g_str_has_prefix (error->message, "No keyring service is running"));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+}
+
+static void
+test_no_service (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BpSecretStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BpSecret) secret = NULL;
+      gint64 started;
+
+      g_setenv ("SECRET_SERVICE_BUS_NAME", "com.brightpattern.IntegrationAccounts.Test.NoKeyring",
+                TRUE);
+      store = bp_secret_store_new ();
+
+      started = g_get_monotonic_time ();
+      secret = lookup_secret (store, "no-such-account", KIND_CONSUMER_SECRET, &error);
+      g_assert_null (secret);
+      check_no_service_error (error, started);
+      g_clear_error (&error);
+
+      started = g_get_monotonic_time ();
+      g_assert_false (store_secret (store, "no-such-account", KIND_CONSUMER_SECRET,
+                                    "unstored-secret-value", &error));
+      check_no_service_error (error, started);
+      g_assert_null (strstr (error->message, "unstored-secret-value"));
+      g_clear_error (&error);
+
+      started = g_get_monotonic_time ();
+      g_assert_false (clear_secrets (store, "no-such-account", NULL, &error));
+      check_no_service_error (error, started);
+      return;
+    }
+
+  if (!bp_test_require_session_bus ())
+    return;
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A locked keyring. Locking the session's default collection would break the
+ * other test programs that use the keyring at the same time, so this test runs
+ * in a fresh process with its own session bus and gnome-keyring. The bus
+ * has no DISPLAY, so an unlock prompt fails at once (as in the headless
+ * session) instead of waiting for a user. */
+
+typedef struct
+{
+  char        *dir;
+  GSubprocess *bus;
+  GSubprocess *keyring;
+} PrivateKeyring;
+
+static void
+die_with_parent_cb (gpointer user_data)
+{
+#ifdef __linux__
+  /* If the test aborts, the daemons go with it. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+static void
+make_private_dir (GSubprocessLauncher *launcher,
+                  const char          *parent,
+                  const char          *name,
+                  const char          *variable)
+{
+  g_autofree char *path = g_build_filename (parent, name, NULL);
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_subprocess_launcher_setenv (launcher, variable, path, TRUE);
+}
+
+static gboolean
+bus_name_has_owner (GDBusConnection *bus,
+                    const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/* Must run before anything in this process touches the session bus. */
+static void
+private_keyring_start (PrivateKeyring *keyring)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *socket_path = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *address_option = NULL;
+  GOutputStream *input;
+  gint64 deadline;
+
+  keyring->dir = bp_test_make_temp_dir ();
+  socket_path = g_build_filename (keyring->dir, "bus", NULL);
+  address = g_strconcat ("unix:path=", socket_path, NULL);
+  address_option = g_strconcat ("--address=", address, NULL);
+
+  /* GDBus and libsecret in this process, and the keyring daemon, use this bus. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  make_private_dir (launcher, keyring->dir, "home", "HOME");
+  make_private_dir (launcher, keyring->dir, "data", "XDG_DATA_HOME");
+  make_private_dir (launcher, keyring->dir, "config", "XDG_CONFIG_HOME");
+  make_private_dir (launcher, keyring->dir, "cache", "XDG_CACHE_HOME");
+  make_private_dir (launcher, keyring->dir, "runtime", "XDG_RUNTIME_DIR");
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+
+  keyring->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
+                                              "--nofork", "--nopidfile", address_option, NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  while (!g_file_test (socket_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Creates the login keyring with this password, unlocked, as the default collection. */
+  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                   G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                   G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  keyring->keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon",
+                                                  "--foreground", "--unlock",
+                                                  "--components=secrets", NULL);
+  g_assert_no_error (error);
+  input = g_subprocess_get_stdin_pipe (keyring->keyring);
+  g_output_stream_write_all (input, PRIVATE_KEYRING_PASSWORD, strlen (PRIVATE_KEYRING_PASSWORD),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (input, NULL, &error);
+  g_assert_no_error (error);
+
+  while (!bus_name_has_owner (bus, "org.freedesktop.secrets") &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (bus_name_has_owner (bus, "org.freedesktop.secrets"));
+}
+
+static void
+private_keyring_stop (PrivateKeyring *keyring)
+{
+  if (keyring->keyring != NULL)
+    g_subprocess_send_signal (keyring->keyring, SIGTERM);
+  if (keyring->bus != NULL)
+    g_subprocess_send_signal (keyring->bus, SIGTERM);
+  g_clear_object (&keyring->keyring);
+  g_clear_object (&keyring->bus);
+  bp_test_remove_tree (keyring->dir);
+  g_clear_pointer (&keyring->dir, g_free);
+}
+
+static void
+lock_collection (SecretService    *service,
+                 SecretCollection *collection)
+{
+  g_autoptr(GError) error = NULL;
+  GList *objects = g_list_prepend (NULL, collection);
+  Waiter waiter = { 0 };
+
+  secret_service_lock (service, objects, NULL, waiter_done_cb, &waiter);
+  g_assert_cmpint (secret_service_lock_finish (service, waiter_wait (&waiter), NULL, &error),
+                   ==, 1);
+  g_assert_no_error (error);
+  waiter_clear (&waiter);
+  g_list_free (objects);
+}
+
+/* gnome-keyring creates and unlocks collections without a prompt through its
+ * internal interface. The password travels as a secret of a "plain" session
+ * of this connection; returns that (floating) secret. */
+static GVariant *
+build_master_secret (GDBusConnection *bus,
+                     const char      *password)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *session_path;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "OpenSession",
+                                       g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                       G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, WAIT_MS,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v&o)", NULL, &session_path);
+
+  return g_variant_new ("(o@ay@ays)", session_path,
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                   strlen (password), 1),
+                        "text/plain");
+}
+
+static GVariant *
+call_internal_interface (const char *method,
+                         GVariant   *parameters,
+                         const char *reply_type)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                       method, parameters, G_VARIANT_TYPE (reply_type),
+                                       G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+static void
+unlock_collection_with_password (SecretCollection *collection,
+                                 const char       *password)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  const char *collection_path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection));
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = call_internal_interface ("UnlockWithMasterPassword",
+                                   g_variant_new ("(o@(oayays))", collection_path,
+                                                  build_master_secret (bus, password)),
+                                   "()");
+}
+
+/* A second collection, not the default one. */
+static SecretCollection *
+create_collection_with_password (SecretService *service,
+                                 const char    *label,
+                                 const char    *password)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder properties;
+  const char *collection_path;
+  SecretCollection *collection;
+  Waiter waiter = { 0 };
+
+  g_variant_builder_init (&properties, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&properties, "{sv}", "org.freedesktop.Secret.Collection.Label",
+                         g_variant_new_string (label));
+  reply = call_internal_interface ("CreateWithMasterPassword",
+                                   g_variant_new ("(a{sv}@(oayays))", &properties,
+                                                  build_master_secret (bus, password)),
+                                   "(o)");
+  g_variant_get (reply, "(&o)", &collection_path);
+
+  secret_collection_new_for_dbus_path (service, collection_path, SECRET_COLLECTION_NONE, NULL,
+                                       waiter_done_cb, &waiter);
+  collection = secret_collection_new_for_dbus_path_finish (waiter_wait (&waiter), &error);
+  g_assert_no_error (error);
+  waiter_clear (&waiter);
+  return collection;
+}
+
+/* Writes an item as the store would, but into @collection. */
+static void
+create_item_in_collection (SecretCollection *collection,
+                           const char       *account_id,
+                           const char       *kind,
+                           const char       *secret)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SecretValue) value = secret_value_new (secret, -1, "text/plain");
+  g_autoptr(SecretItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { 0 };
+
+  g_hash_table_insert (attributes, (gpointer) "xdg:schema", (gpointer) SCHEMA_NAME);
+  g_hash_table_insert (attributes, (gpointer) "account-id", (gpointer) account_id);
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind);
+
+  secret_item_create (collection, NULL, attributes, LABEL, value, SECRET_ITEM_CREATE_NONE, NULL,
+                      waiter_done_cb, &waiter);
+  item = secret_item_create_finish (waiter_wait (&waiter), &error);
+  g_assert_no_error (error);
+  waiter_clear (&waiter);
+}
+
+static void
+assert_locked_error (const GError *error,
+                     gint64        started)
+{
+  g_assert_error (error, BP_ERROR, BP_ERROR_KEYRING_LOCKED);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  /* A prompt that cannot be shown is given up on, not waited for. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+}
+
+static void
+check_locked_keyring (void)
+{
+  g_autoptr(BpSecretStore) store = bp_secret_store_new ();
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  const char *secret = "locked-away-secret";
+  gint64 started;
+
+  g_assert_true (store_secret (store, account_id, KIND_CONSUMER_SECRET, secret, &error));
+  g_assert_no_error (error);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, secret);
+
+  service = get_service ();
+  collection = get_default_collection (service);
+  lock_collection (service, collection);
+
+  /* The item is there but locked: not "no secret". */
+  {
+    g_autoptr(BpSecret) value = NULL;
+
+    started = g_get_monotonic_time ();
+    value = lookup_secret (store, account_id, KIND_CONSUMER_SECRET, &error);
+    g_assert_null (value);
+    assert_locked_error (error, started);
+    g_assert_null (strstr (error->message, secret));
+    g_clear_error (&error);
+  }
+
+  /* Nothing matches, but a locked default collection may be hiding it. */
+  {
+    g_autoptr(BpSecret) value = NULL;
+
+    started = g_get_monotonic_time ();
+    value = lookup_secret (store, account_id, KIND_REFRESH_TOKEN, &error);
+    g_assert_null (value);
+    assert_locked_error (error, started);
+    g_clear_error (&error);
+  }
+
+  /* Storing asks to unlock; the prompt fails here and the store says so. */
+  started = g_get_monotonic_time ();
+  g_assert_false (store_secret (store, account_id, KIND_CONSUMER_SECRET, "replacement", &error));
+  assert_locked_error (error, started);
+  g_assert_null (strstr (error->message, "replacement"));
+  g_clear_error (&error);
+
+  /* Clearing asks to unlock too, and deletes nothing when that fails. */
+  started = g_get_monotonic_time ();
+  g_assert_false (clear_secrets (store, account_id, NULL, &error));
+  assert_locked_error (error, started);
+  g_clear_error (&error);
+
+  unlock_collection_with_password (collection, PRIVATE_KEYRING_PASSWORD);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, secret);
+
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+  assert_secret_missing (store, account_id, KIND_CONSUMER_SECRET);
+}
+
+static void
+test_locked (void)
+{
+  if (g_test_subprocess ())
+    {
+      PrivateKeyring keyring = { 0 };
+
+      private_keyring_start (&keyring);
+      check_locked_keyring ();
+      private_keyring_stop (&keyring);
+      return;
+    }
+
+  /* The session's keyring proves that gnome-keyring and the bus are installed. */
+  if (!bp_test_require_keyring ())
+    return;
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* An item of the account in another collection, which is locked, while the
+ * default collection is unlocked. */
+static void
+check_locked_other_collection (void)
+{
+  g_autoptr(BpSecretStore) store = bp_secret_store_new ();
+  g_autoptr(SecretService) service = get_service ();
+  g_autoptr(SecretCollection) other = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  other = create_collection_with_password (service, "Other keyring", PRIVATE_KEYRING_PASSWORD);
+  create_item_in_collection (other, account_id, KIND_CONSUMER_SECRET, "in-other-collection");
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, "in-other-collection");
+  lock_collection (service, other);
+
+  /* The locked item is found, and it is not "no secret". */
+  {
+    g_autoptr(BpSecret) value = NULL;
+
+    started = g_get_monotonic_time ();
+    value = lookup_secret (store, account_id, KIND_CONSUMER_SECRET, &error);
+    g_assert_null (value);
+    assert_locked_error (error, started);
+    g_clear_error (&error);
+  }
+
+  /* A locked collection elsewhere does not hide what is simply not there. */
+  assert_secret_missing (store, account_id, KIND_REFRESH_TOKEN);
+
+  /* An unlocked copy in the default collection is the one read. */
+  g_assert_true (store_secret (store, account_id, KIND_CONSUMER_SECRET, "in-default", &error));
+  g_assert_no_error (error);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, "in-default");
+
+  /* Clearing cannot unlock the other collection here: it deletes nothing. */
+  started = g_get_monotonic_time ();
+  g_assert_false (clear_secrets (store, account_id, NULL, &error));
+  assert_locked_error (error, started);
+  g_clear_error (&error);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, "in-default");
+
+  unlock_collection_with_password (other, PRIVATE_KEYRING_PASSWORD);
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (service, account_id, NULL), ==, 0);
+}
+
+static void
+test_locked_other_collection (void)
+{
+  if (g_test_subprocess ())
+    {
+      PrivateKeyring keyring = { 0 };
+
+      private_keyring_start (&keyring);
+      check_locked_other_collection ();
+      private_keyring_stop (&keyring);
+      return;
+    }
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/secret-store/consumer-secret", test_consumer_secret);
+  g_test_add_func ("/secret-store/refresh-token", test_refresh_token);
+  g_test_add_func ("/secret-store/item-in-default-collection", test_item_in_default_collection);
+  g_test_add_func ("/secret-store/accounts-independent", test_accounts_independent);
+  g_test_add_func ("/secret-store/replace", test_replace);
+  g_test_add_func ("/secret-store/clear-all-kinds", test_clear_all_kinds);
+  g_test_add_func ("/secret-store/clear-nothing", test_clear_nothing);
+  g_test_add_func ("/secret-store/lookup-missing", test_lookup_missing);
+  g_test_add_func ("/secret-store/unicode-and-long", test_unicode_and_long);
+  g_test_add_func ("/secret-store/cancelled", test_cancelled);
+  g_test_add_func ("/secret-store/no-service", test_no_service);
+  g_test_add_func ("/secret-store/locked", test_locked);
+  g_test_add_func ("/secret-store/locked-other-collection", test_locked_other_collection);
+
+  return g_test_run ();
+}
