@@ -29,6 +29,33 @@ G_BEGIN_DECLS
  * @BP_ERROR_CERTIFICATE_PRIVATE_KEY: the input holds a private key; it was refused and wiped.
  * @BP_ERROR_CERTIFICATE_MULTIPLE: the input holds more than one certificate.
  * @BP_ERROR_INVALID_URL: a URL (login host override, Url field) is not acceptable.
+ * @BP_ERROR_PORT_IN_USE: the redirect port is taken on 127.0.0.1 or ::1; the message names
+ *   the port and says to choose another one and update the Connected App's callback URL.
+ * @BP_ERROR_NETWORK: the server could not be reached: host not found, connection refused,
+ *   network unreachable, or the local listener could not be opened; the message says which.
+ * @BP_ERROR_TLS: the secure connection failed (certificate not trusted, TLS error); nothing
+ *   was sent.
+ * @BP_ERROR_TIMED_OUT: the server, or the browser during Request token, did not answer in time.
+ * @BP_ERROR_ACCESS_DENIED: the user refused access on Salesforce's consent page (access_denied).
+ * @BP_ERROR_INVALID_CLIENT_ID: Salesforce does not know the consumer key (invalid_client_id),
+ *   or the Connected App is younger than about ten minutes.
+ * @BP_ERROR_INVALID_CLIENT: Salesforce refused the consumer secret (invalid_client).
+ * @BP_ERROR_INVALID_GRANT: the code or refresh token is expired, used, revoked or blocked by a
+ *   policy (invalid_grant); on a refresh the account needs a new token.
+ * @BP_ERROR_REDIRECT_URI_MISMATCH: the callback URL is not the one registered on the Connected
+ *   App (redirect_uri_mismatch); the message names the exact URL to register.
+ * @BP_ERROR_INVALID_REQUEST: Salesforce refused the request as malformed (invalid_request),
+ *   usually a PKCE mismatch.
+ * @BP_ERROR_NO_REFRESH_TOKEN: the token response had no refresh token: the Connected App lacks
+ *   the "refresh_token, offline_access" scope.
+ * @BP_ERROR_SALESFORCE: Salesforce answered with another OAuth error, an HTML page, a 5xx
+ *   status or a body that could not be read; the message names the status with a short excerpt.
+ * @BP_ERROR_INVALID_SESSION: the access token was refused (HTTP 401, INVALID_SESSION_ID): refresh
+ *   it once and retry.
+ * @BP_ERROR_PERMISSION_DENIED: Salesforce refused an API call (HTTP 403), e.g. the user lacks
+ *   "View Setup and Configuration" or REQUEST_LIMIT_EXCEEDED; the message quotes Salesforce's.
+ * @BP_ERROR_BROWSER: no web browser could be opened for the authorize URL (the attempt goes on:
+ *   the URL can be copied).
  *
  * The one error domain of Integration Accounts. Every failure shown to a user
  * carries one of these codes and a translated message that says what to do.
@@ -54,6 +81,21 @@ typedef enum
   BP_ERROR_CERTIFICATE_PRIVATE_KEY,
   BP_ERROR_CERTIFICATE_MULTIPLE,
   BP_ERROR_INVALID_URL,
+  BP_ERROR_PORT_IN_USE,
+  BP_ERROR_NETWORK,
+  BP_ERROR_TLS,
+  BP_ERROR_TIMED_OUT,
+  BP_ERROR_ACCESS_DENIED,
+  BP_ERROR_INVALID_CLIENT_ID,
+  BP_ERROR_INVALID_CLIENT,
+  BP_ERROR_INVALID_GRANT,
+  BP_ERROR_REDIRECT_URI_MISMATCH,
+  BP_ERROR_INVALID_REQUEST,
+  BP_ERROR_NO_REFRESH_TOKEN,
+  BP_ERROR_SALESFORCE,
+  BP_ERROR_INVALID_SESSION,
+  BP_ERROR_PERMISSION_DENIED,
+  BP_ERROR_BROWSER,
 } BpError;
 
 GQuark bp_error_quark (void);

@@ -1,0 +1,903 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-salesforce-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "bp-error.h"
+#include "bp-salesforce-client.h"
+#include "bp-salesforce-endpoints.h"
+#include "bp-secret-store.h"
+
+#define USERINFO_PATH "/services/oauth2/userinfo"
+#define DATA_PATH     "/services/data/"
+
+struct _BpSalesforceClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  GHashTable  *api_versions;   /* instance URL → version */
+};
+
+G_DEFINE_FINAL_TYPE (BpSalesforceClient, bp_salesforce_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* One request in flight, kept as the GTask's data. */
+typedef struct
+{
+  BpSalesforceRequest  kind;
+  SoupMessage         *message;
+  char                *host;          /* named by transport errors */
+  char                *redirect_uri;  /* named by the redirect_uri_mismatch hint */
+  char                *instance_url;  /* API version cache key */
+} Request;
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_clear_object (&request->message);
+  g_free (request->host);
+  g_free (request->redirect_uri);
+  g_free (request->instance_url);
+  g_free (request);
+}
+
+static const char *
+request_kind_to_string (BpSalesforceRequest kind)
+{
+  switch (kind)
+    {
+    case BP_SALESFORCE_REQUEST_AUTHORIZE:
+      return "authorize";
+    case BP_SALESFORCE_REQUEST_CODE_EXCHANGE:
+      return "code exchange";
+    case BP_SALESFORCE_REQUEST_REFRESH:
+      return "refresh";
+    case BP_SALESFORCE_REQUEST_REVOKE:
+      return "revoke";
+    case BP_SALESFORCE_REQUEST_USERINFO:
+      return "userinfo";
+    case BP_SALESFORCE_REQUEST_API_VERSIONS:
+      return "API versions";
+    case BP_SALESFORCE_REQUEST_LIMITS:
+      return "limits";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+bp_salesforce_check_url (const char  *url,
+                         GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL || *host == '\0')
+    {
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID_URL,
+                           _("Salesforce gave a URL that is not valid."));
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0
+      || (g_ascii_strcasecmp (scheme, "http") == 0 && bp_salesforce_is_loopback_host (host)))
+    return TRUE;
+
+  g_set_error (error, BP_ERROR, BP_ERROR_INVALID_URL,
+               _("Refusing to send credentials to %s over an unencrypted connection; only https "
+                 "is allowed."),
+               host);
+  return FALSE;
+}
+
+/* Secrets in a request body are wiped when libsoup drops the bytes. */
+static void
+wipe_and_free (gpointer data)
+{
+  bp_secret_free (data);
+}
+
+static void
+append_form_field (GString    *form,
+                   const char *name,
+                   const char *value)
+{
+  g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+
+  if (form->len > 0)
+    g_string_append_c (form, '&');
+  g_string_append (form, name);
+  g_string_append_c (form, '=');
+  g_string_append (form, escaped);
+  memset (escaped, 0, strlen (escaped));
+}
+
+static GBytes *
+form_to_bytes (GString *form)
+{
+  gsize length = form->len;
+  char *data = g_string_free (form, FALSE);
+
+  return g_bytes_new_with_free_func (data, length, wipe_and_free, data);
+}
+
+/* Builds the GTask and its request; NULL (with the task failed) on a bad URL. */
+static GTask *
+start_request (BpSalesforceClient   *self,
+               BpSalesforceRequest   kind,
+               const char           *method,
+               const char           *base_url,
+               const char           *path,
+               gpointer              source_tag,
+               GCancellable         *cancellable,
+               GAsyncReadyCallback   callback,
+               gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  Request *request;
+
+  g_task_set_source_tag (task, source_tag);
+
+  url = bp_salesforce_build_url (base_url, path);
+  if (!bp_salesforce_check_url (url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  request = g_new0 (Request, 1);
+  request->kind = kind;
+  request->message = soup_message_new (method, url);
+  if (request->message == NULL)
+    {
+      request_free (request);
+      g_task_return_new_error (task, BP_ERROR, BP_ERROR_INVALID_URL,
+                               _("Salesforce gave a URL that is not valid."));
+      return NULL;
+    }
+
+  request->host = g_strdup (g_uri_get_host (soup_message_get_uri (request->message)));
+  g_task_set_task_data (task, request, request_free);
+
+  soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                "Accept", "application/json");
+  /* A redirect would carry credentials to a host nobody chose. */
+  soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
+
+  return g_steal_pointer (&task);
+}
+
+static void
+set_bearer (SoupMessage *message,
+            const char  *access_token)
+{
+  g_autofree char *value = g_strconcat ("Bearer ", access_token, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+  memset (value, 0, strlen (value));
+}
+
+static void
+set_form (SoupMessage *message,
+          GString     *form)
+{
+  g_autoptr(GBytes) body = form_to_bytes (form);
+
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
+}
+
+/* The response, read whole. */
+typedef struct
+{
+  guint       status;
+  const char *content_type;
+  GBytes     *body;
+} Response;
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data);
+
+static void
+send_request (BpSalesforceClient *self,
+              GTask              *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_debug ("%s: %s %s://%s%s", request_kind_to_string (request->kind),
+           soup_message_get_method (request->message),
+           g_uri_get_scheme (soup_message_get_uri (request->message)), request->host,
+           g_uri_get_path (soup_message_get_uri (request->message)));
+
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), sent_cb, task);
+}
+
+static void handle_token_response     (GTask *task, Request *request, Response *response);
+static void handle_revoke_response    (GTask *task, Request *request, Response *response);
+static void handle_user_info_response (GTask *task, Request *request, Response *response);
+static void handle_versions_response  (GTask *task, Request *request, Response *response);
+static void handle_limits_response    (GTask *task, Request *request, Response *response);
+
+static void
+return_response_error (GTask    *task,
+                       Request  *request,
+                       Response *response)
+{
+  gsize length = 0;
+  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &length) : NULL;
+
+  g_task_return_error (task, bp_salesforce_error_new_from_response (request->kind, response->status,
+                                                                    response->content_type, data,
+                                                                    length, request->redirect_uri));
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  Response response = { 0, };
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_debug ("%s: failed: %s", request_kind_to_string (request->kind), error->message);
+
+      if (request->kind == BP_SALESFORCE_REQUEST_API_VERSIONS)
+        {
+          handle_versions_response (task, request, NULL);
+          return;
+        }
+
+      g_task_return_error (task, bp_salesforce_error_new_from_transport (error, request->host));
+      return;
+    }
+
+  response.status = soup_message_get_status (request->message);
+  response.content_type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (request->message), NULL);
+  response.body = body;
+
+  g_debug ("%s: HTTP %u, %s, %" G_GSIZE_FORMAT " bytes", request_kind_to_string (request->kind),
+           response.status, response.content_type != NULL ? response.content_type : "no type",
+           g_bytes_get_size (body));
+
+  switch (request->kind)
+    {
+    case BP_SALESFORCE_REQUEST_CODE_EXCHANGE:
+    case BP_SALESFORCE_REQUEST_REFRESH:
+      handle_token_response (task, request, &response);
+      break;
+    case BP_SALESFORCE_REQUEST_REVOKE:
+      handle_revoke_response (task, request, &response);
+      break;
+    case BP_SALESFORCE_REQUEST_USERINFO:
+      handle_user_info_response (task, request, &response);
+      break;
+    case BP_SALESFORCE_REQUEST_API_VERSIONS:
+      handle_versions_response (task, request, &response);
+      break;
+    case BP_SALESFORCE_REQUEST_LIMITS:
+      handle_limits_response (task, request, &response);
+      break;
+    case BP_SALESFORCE_REQUEST_AUTHORIZE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+is_json_ok (Response *response)
+{
+  return response->status == SOUP_STATUS_OK && bp_salesforce_is_json_content_type (response->content_type);
+}
+
+/* Token requests */
+
+static void
+handle_token_response (GTask    *task,
+                       Request  *request,
+                       Response *response)
+{
+  g_autoptr(GError) error = NULL;
+  BpSalesforceTokens *tokens;
+  gsize length;
+  const char *data;
+
+  if (!is_json_ok (response))
+    {
+      return_response_error (task, request, response);
+      return;
+    }
+
+  data = g_bytes_get_data (response->body, &length);
+  tokens = bp_salesforce_tokens_new_from_response (data, length, &error);
+  if (tokens == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("%s: got an access token%s", request_kind_to_string (request->kind),
+           bp_salesforce_tokens_get_refresh_token (tokens) != NULL ? " and a refresh token" : "");
+  g_task_return_pointer (task, tokens, g_object_unref);
+}
+
+void
+bp_salesforce_client_exchange_code_async (BpSalesforceClient  *self,
+                                          const char          *login_url,
+                                          const char          *consumer_key,
+                                          const char          *consumer_secret,
+                                          const char          *code,
+                                          const char          *redirect_uri,
+                                          const char          *code_verifier,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  GTask *task;
+  Request *request;
+  GString *form;
+
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (login_url != NULL);
+  g_return_if_fail (consumer_key != NULL);
+  g_return_if_fail (code != NULL);
+  g_return_if_fail (redirect_uri != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_request (self, BP_SALESFORCE_REQUEST_CODE_EXCHANGE, SOUP_METHOD_POST, login_url,
+                        BP_SALESFORCE_TOKEN_PATH, bp_salesforce_client_exchange_code_async,
+                        cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  request = g_task_get_task_data (task);
+  request->redirect_uri = g_strdup (redirect_uri);
+
+  form = g_string_new (NULL);
+  append_form_field (form, "grant_type", "authorization_code");
+  append_form_field (form, "code", code);
+  append_form_field (form, "client_id", consumer_key);
+  if (consumer_secret != NULL && *consumer_secret != '\0')
+    append_form_field (form, "client_secret", consumer_secret);
+  append_form_field (form, "redirect_uri", redirect_uri);
+  if (code_verifier != NULL && *code_verifier != '\0')
+    append_form_field (form, "code_verifier", code_verifier);
+  set_form (request->message, form);
+
+  send_request (self, task);
+}
+
+BpSalesforceTokens *
+bp_salesforce_client_exchange_code_finish (BpSalesforceClient  *self,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_salesforce_client_exchange_code_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+bp_salesforce_client_refresh_async (BpSalesforceClient  *self,
+                                    const char          *login_url,
+                                    const char          *consumer_key,
+                                    const char          *consumer_secret,
+                                    const char          *refresh_token,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+  Request *request;
+  GString *form;
+
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (login_url != NULL);
+  g_return_if_fail (consumer_key != NULL);
+  g_return_if_fail (refresh_token != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_request (self, BP_SALESFORCE_REQUEST_REFRESH, SOUP_METHOD_POST, login_url,
+                        BP_SALESFORCE_TOKEN_PATH, bp_salesforce_client_refresh_async,
+                        cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  request = g_task_get_task_data (task);
+
+  form = g_string_new (NULL);
+  append_form_field (form, "grant_type", "refresh_token");
+  append_form_field (form, "refresh_token", refresh_token);
+  append_form_field (form, "client_id", consumer_key);
+  if (consumer_secret != NULL && *consumer_secret != '\0')
+    append_form_field (form, "client_secret", consumer_secret);
+  set_form (request->message, form);
+
+  send_request (self, task);
+}
+
+BpSalesforceTokens *
+bp_salesforce_client_refresh_finish (BpSalesforceClient  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_salesforce_client_refresh_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Revoke */
+
+static void
+handle_revoke_response (GTask    *task,
+                        Request  *request,
+                        Response *response)
+{
+  g_autofree char *error_code = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (response->body, &length);
+
+  if (response->status == SOUP_STATUS_OK)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Already dead: as good as revoked (SALESFORCE.md §4). */
+  if (response->status == SOUP_STATUS_BAD_REQUEST
+      && bp_salesforce_parse_oauth_error (data, length, &error_code, NULL)
+      && strcmp (error_code, "invalid_token") == 0)
+    {
+      g_debug ("revoke: the token was already invalid");
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  return_response_error (task, request, response);
+}
+
+void
+bp_salesforce_client_revoke_async (BpSalesforceClient  *self,
+                                   const char          *login_url,
+                                   const char          *token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+  Request *request;
+  GString *form;
+
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (login_url != NULL);
+  g_return_if_fail (token != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_request (self, BP_SALESFORCE_REQUEST_REVOKE, SOUP_METHOD_POST, login_url,
+                        BP_SALESFORCE_REVOKE_PATH, bp_salesforce_client_revoke_async,
+                        cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  request = g_task_get_task_data (task);
+  form = g_string_new (NULL);
+  append_form_field (form, "token", token);
+  set_form (request->message, form);
+
+  send_request (self, task);
+}
+
+gboolean
+bp_salesforce_client_revoke_finish (BpSalesforceClient  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_salesforce_client_revoke_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Userinfo */
+
+static void
+handle_user_info_response (GTask    *task,
+                           Request  *request,
+                           Response *response)
+{
+  g_autoptr(GError) error = NULL;
+  BpSalesforceUserInfo *info;
+  gsize length;
+  const char *data;
+
+  if (!is_json_ok (response))
+    {
+      return_response_error (task, request, response);
+      return;
+    }
+
+  data = g_bytes_get_data (response->body, &length);
+  info = bp_salesforce_user_info_new_from_response (data, length, &error);
+  if (info == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, info, (GDestroyNotify) bp_salesforce_user_info_free);
+}
+
+void
+bp_salesforce_client_get_user_info_async (BpSalesforceClient  *self,
+                                          const char          *instance_url,
+                                          const char          *access_token,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  GTask *task;
+  Request *request;
+
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (instance_url != NULL);
+  g_return_if_fail (access_token != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_request (self, BP_SALESFORCE_REQUEST_USERINFO, SOUP_METHOD_GET, instance_url,
+                        USERINFO_PATH, bp_salesforce_client_get_user_info_async,
+                        cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  request = g_task_get_task_data (task);
+  set_bearer (request->message, access_token);
+
+  send_request (self, task);
+}
+
+BpSalesforceUserInfo *
+bp_salesforce_client_get_user_info_finish (BpSalesforceClient  *self,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_salesforce_client_get_user_info_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* API versions */
+
+/* response NULL: the request itself failed. */
+static void
+handle_versions_response (GTask    *task,
+                          Request  *request,
+                          Response *response)
+{
+  BpSalesforceClient *self = g_task_get_source_object (task);
+  g_autofree char *version = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (response != NULL && is_json_ok (response))
+    {
+      gsize length;
+      const char *data = g_bytes_get_data (response->body, &length);
+
+      version = bp_salesforce_parse_highest_api_version (data, length);
+    }
+
+  if (version != NULL)
+    {
+      g_hash_table_replace (self->api_versions, g_strdup (request->instance_url), g_strdup (version));
+    }
+  else
+    {
+      g_debug ("API versions: none could be read; using %s", BP_SALESFORCE_FALLBACK_API_VERSION);
+      version = g_strdup (BP_SALESFORCE_FALLBACK_API_VERSION);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&version), g_free);
+}
+
+static char *
+normalize_instance_url (const char *instance_url)
+{
+  gsize length = strlen (instance_url);
+
+  while (length > 0 && instance_url[length - 1] == '/')
+    length--;
+
+  return g_ascii_strdown (instance_url, length);
+}
+
+void
+bp_salesforce_client_get_api_version_async (BpSalesforceClient  *self,
+                                            const char          *instance_url,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autofree char *key = NULL;
+  const char *cached;
+  GTask *task;
+  Request *request;
+
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (instance_url != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  key = normalize_instance_url (instance_url);
+  cached = g_hash_table_lookup (self->api_versions, key);
+  if (cached != NULL)
+    {
+      g_autoptr(GTask) cached_task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (cached_task, bp_salesforce_client_get_api_version_async);
+      g_task_return_pointer (cached_task, g_strdup (cached), g_free);
+      return;
+    }
+
+  task = start_request (self, BP_SALESFORCE_REQUEST_API_VERSIONS, SOUP_METHOD_GET, instance_url,
+                        DATA_PATH, bp_salesforce_client_get_api_version_async,
+                        cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  request = g_task_get_task_data (task);
+  request->instance_url = g_steal_pointer (&key);
+
+  send_request (self, task);
+}
+
+char *
+bp_salesforce_client_get_api_version_finish (BpSalesforceClient  *self,
+                                             GAsyncResult        *result,
+                                             GError             **error)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_salesforce_client_get_api_version_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Limits */
+
+static void
+handle_limits_response (GTask    *task,
+                        Request  *request,
+                        Response *response)
+{
+  if (!is_json_ok (response))
+    {
+      return_response_error (task, request, response);
+      return;
+    }
+
+  g_task_return_pointer (task, g_bytes_ref (response->body), (GDestroyNotify) g_bytes_unref);
+}
+
+static gboolean
+is_api_version (const char *version)
+{
+  g_auto(GStrv) parts = g_strsplit (version, ".", -1);
+
+  return g_strv_length (parts) == 2
+         && g_ascii_string_to_unsigned (parts[0], 10, 1, 9999, NULL, NULL)
+         && g_ascii_string_to_unsigned (parts[1], 10, 0, 99, NULL, NULL);
+}
+
+void
+bp_salesforce_client_get_limits_async (BpSalesforceClient  *self,
+                                       const char          *instance_url,
+                                       const char          *api_version,
+                                       const char          *access_token,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  GTask *task;
+  Request *request;
+
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (instance_url != NULL);
+  g_return_if_fail (api_version != NULL && is_api_version (api_version));
+  g_return_if_fail (access_token != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  path = g_strdup_printf (DATA_PATH "v%s/limits/", api_version);
+  task = start_request (self, BP_SALESFORCE_REQUEST_LIMITS, SOUP_METHOD_GET, instance_url,
+                        path, bp_salesforce_client_get_limits_async,
+                        cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  request = g_task_get_task_data (task);
+  set_bearer (request->message, access_token);
+
+  send_request (self, task);
+}
+
+GBytes *
+bp_salesforce_client_get_limits_finish (BpSalesforceClient  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_salesforce_client_get_limits_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Settings */
+
+guint
+bp_salesforce_client_get_timeout (BpSalesforceClient *self)
+{
+  g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), 0);
+
+  return soup_session_get_timeout (self->session);
+}
+
+void
+bp_salesforce_client_set_timeout (BpSalesforceClient *self,
+                                  guint               seconds)
+{
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+
+  if (soup_session_get_timeout (self->session) == seconds)
+    return;
+
+  soup_session_set_timeout (self->session, seconds);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+void
+bp_salesforce_client_set_tls_database (BpSalesforceClient *self,
+                                       GTlsDatabase       *database)
+{
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
+
+  if (database == NULL)
+    database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  else
+    g_object_ref (database);
+
+  soup_session_set_tls_database (self->session, database);
+  g_clear_object (&database);
+}
+
+void
+bp_salesforce_client_set_proxy_resolver (BpSalesforceClient *self,
+                                         GProxyResolver     *resolver)
+{
+  g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
+  g_return_if_fail (resolver == NULL || G_IS_PROXY_RESOLVER (resolver));
+
+  soup_session_set_proxy_resolver (self->session, resolver);
+}
+
+/* GObject */
+
+static void
+bp_salesforce_client_finalize (GObject *object)
+{
+  BpSalesforceClient *self = BP_SALESFORCE_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->api_versions, g_hash_table_unref);
+
+  G_OBJECT_CLASS (bp_salesforce_client_parent_class)->finalize (object);
+}
+
+static void
+bp_salesforce_client_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  BpSalesforceClient *self = BP_SALESFORCE_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, bp_salesforce_client_get_timeout (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_salesforce_client_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  BpSalesforceClient *self = BP_SALESFORCE_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMEOUT:
+      bp_salesforce_client_set_timeout (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_salesforce_client_class_init (BpSalesforceClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bp_salesforce_client_finalize;
+  object_class->get_property = bp_salesforce_client_get_property;
+  object_class->set_property = bp_salesforce_client_set_property;
+
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       0, G_MAXUINT, BP_SALESFORCE_CLIENT_DEFAULT_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bp_salesforce_client_init (BpSalesforceClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", BP_SALESFORCE_CLIENT_DEFAULT_TIMEOUT,
+                                                 "user-agent", "bp-integration-accounts/" PACKAGE_VERSION,
+                                                 NULL);
+  self->api_versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+BpSalesforceClient *
+bp_salesforce_client_new (void)
+{
+  return g_object_new (BP_TYPE_SALESFORCE_CLIENT, NULL);
+}
