@@ -977,6 +977,166 @@ test_locked_other_collection (void)
   g_test_trap_assert_passed ();
 }
 
+/* libsecret's simple password API: the backend BpSecretStore uses inside
+ * Flatpak, where libsecret takes the key from the Secret portal and keeps the
+ * items in a file in the sandbox. BP_SECRET_BACKEND=portal forces it; outside
+ * a sandbox the same calls reach the session's gnome-keyring, so this checks
+ * our side: attributes, replacing, clearing, "no secret" and the errors. The
+ * variable is read when a store is made, and changing the environment is only
+ * safe before other threads exist: each test runs in a fresh process. */
+
+static BpSecretStore *
+new_store_with_backend (const char *backend)
+{
+  BpSecretStore *store;
+
+  g_setenv ("BP_SECRET_BACKEND", backend, TRUE);
+  store = bp_secret_store_new ();
+  g_unsetenv ("BP_SECRET_BACKEND");
+  return store;
+}
+
+static void
+check_simple_api (void)
+{
+  g_autoptr(BpSecretStore) service_store = new_store_with_backend ("service");
+  g_autoptr(BpSecretStore) store = new_store_with_backend ("portal");
+  g_autoptr(SecretService) service = NULL;
+  g_autofree char *account_id = g_uuid_string_random ();
+  g_autofree char *other_id = g_uuid_string_random ();
+  const char *unicode = "Zugangsschlüssel ключ 秘密 🔑 \"quoted\"";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) missing = NULL;
+
+  /* Nothing there yet is "no secret", with the kind in the message. */
+  missing = lookup_secret (store, account_id, KIND_REFRESH_TOKEN, &error);
+  g_assert_null (missing);
+  g_assert_error (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "refresh token"));
+  g_clear_error (&error);
+
+  g_assert_true (store_secret (store, account_id, KIND_CONSUMER_SECRET, "simple-secret", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, account_id, KIND_REFRESH_TOKEN, unicode, &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, other_id, KIND_CONSUMER_SECRET, "other account", &error));
+  g_assert_no_error (error);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, "simple-secret");
+  assert_secret_equals (store, account_id, KIND_REFRESH_TOKEN, unicode);
+
+  /* The same items as the Secret Service backend writes: one per kind, found
+   * by the schema name and the attributes, and read by the other backend. */
+  service = get_service ();
+  g_assert_cmpuint (count_items (service, account_id, KIND_CONSUMER_SECRET), ==, 1);
+  g_assert_cmpuint (count_items (service, account_id, NULL), ==, 2);
+  assert_secret_equals (service_store, account_id, KIND_CONSUMER_SECRET, "simple-secret");
+
+  /* Storing again replaces, whichever backend wrote the item. */
+  g_assert_true (store_secret (service_store, account_id, KIND_CONSUMER_SECRET, "by the service",
+                               &error));
+  g_assert_no_error (error);
+  g_assert_true (store_secret (store, account_id, KIND_CONSUMER_SECRET, "replaced", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (service, account_id, KIND_CONSUMER_SECRET), ==, 1);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, "replaced");
+
+  /* One kind, then every kind of the account; the other account stays. */
+  g_assert_true (clear_secrets (store, account_id, KIND_REFRESH_TOKEN, &error));
+  g_assert_no_error (error);
+  assert_secret_missing (store, account_id, KIND_REFRESH_TOKEN);
+  assert_secret_equals (store, account_id, KIND_CONSUMER_SECRET, "replaced");
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (service, account_id, NULL), ==, 0);
+  assert_secret_equals (store, other_id, KIND_CONSUMER_SECRET, "other account");
+
+  /* Clearing what is not there succeeds. */
+  g_assert_true (clear_secrets (store, account_id, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (clear_secrets (store, other_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (service, other_id, NULL), ==, 0);
+}
+
+static void
+test_simple_api (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_simple_api ();
+      return;
+    }
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* Which backend answers shows in the "no service" message: the simple API's
+ * names the Secret portal, the Secret Service backend's the keyring service. */
+static void
+assert_no_service (BpSecretStore *store,
+                   const char    *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) secret = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  secret = lookup_secret (store, "no-such-account", KIND_CONSUMER_SECRET, &error);
+  g_assert_null (secret);
+  g_assert_error (error, BP_ERROR, BP_ERROR_NO_SECRET_SERVICE);
+  g_assert_nonnull (strstr (error->message, message_part));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_assert_false (store_secret (store, "no-such-account", KIND_CONSUMER_SECRET,
+                                "unstored-secret-value", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_NO_SECRET_SERVICE);
+  g_assert_nonnull (strstr (error->message, message_part));
+  g_assert_null (strstr (error->message, "unstored-secret-value"));
+  g_clear_error (&error);
+
+  g_assert_false (clear_secrets (store, "no-such-account", NULL, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_NO_SECRET_SERVICE);
+  g_assert_nonnull (strstr (error->message, message_part));
+}
+
+static void
+test_backend_choice (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BpSecretStore) portal = NULL;
+      g_autoptr(BpSecretStore) service = NULL;
+      g_autoptr(BpSecretStore) unknown = NULL;
+
+      g_setenv ("SECRET_SERVICE_BUS_NAME", "com.brightpattern.IntegrationAccounts.Test.NoKeyring",
+                TRUE);
+      portal = new_store_with_backend ("portal");
+      service = new_store_with_backend ("service");
+      g_test_expect_message ("bp-secret-store", G_LOG_LEVEL_WARNING,
+                             "BP_SECRET_BACKEND=sideways is neither*");
+      unknown = new_store_with_backend ("sideways");
+      g_test_assert_expected_messages ();
+
+      assert_no_service (portal, "Secret portal");
+      assert_no_service (service, "No keyring service is running");
+      /* An unknown value is ignored: outside Flatpak, the Secret Service. */
+      if (!g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+        assert_no_service (unknown, "No keyring service is running");
+      return;
+    }
+
+  if (!bp_test_require_session_bus ())
+    return;
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -996,6 +1156,8 @@ main (int    argc,
   g_test_add_func ("/secret-store/no-service", test_no_service);
   g_test_add_func ("/secret-store/locked", test_locked);
   g_test_add_func ("/secret-store/locked-other-collection", test_locked_other_collection);
+  g_test_add_func ("/secret-store/simple-api", test_simple_api);
+  g_test_add_func ("/secret-store/backend-choice", test_backend_choice);
 
   return g_test_run ();
 }

@@ -343,8 +343,8 @@ load_file (GFile   *file,
               /* Do not touch what a newer version wrote; keep the store read-only. */
               g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
                            _("The accounts file %s was written by a newer version of Integration Accounts "
-                             "(format %" G_GINT64_FORMAT "). Update the application to change accounts."),
-                           path, version);
+                             "(format %lld). Update the application to change accounts."),
+                           path, (long long) version);
               g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_READ, result->read_only_error->message);
               g_ptr_array_set_size (result->accounts, 0);
               return g_steal_pointer (&result);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "bp-error.h"
-#include "bp-secret-store.h"
+#include "bp-secret-store-private.h"
 
 #define ATTRIBUTE_ACCOUNT_ID "account-id"
 #define ATTRIBUTE_KIND       "kind"
@@ -19,6 +19,9 @@
 struct _BpSecretStore
 {
   GObject parent_instance;
+
+  /* libsecret's simple API (the Secret portal in Flatpak) instead of SecretService. */
+  gboolean uses_portal;
 };
 
 G_DEFINE_FINAL_TYPE (BpSecretStore, bp_secret_store, G_TYPE_OBJECT)
@@ -34,6 +37,12 @@ static const SecretSchema secret_schema = {
     { NULL, 0 },
   },
 };
+
+const SecretSchema *
+bp_secret_store_get_schema (void)
+{
+  return &secret_schema;
+}
 
 /* One lookup, store or clear, kept as the GTask's data. */
 typedef struct
@@ -108,8 +117,8 @@ bp_secret_free (char *secret)
 
 /* Errors */
 
-static gboolean
-is_service_missing_error (const GError *error)
+gboolean
+bp_secret_store_is_service_missing (const GError *error)
 {
   if (error->domain != G_DBUS_ERROR)
     return FALSE;
@@ -143,8 +152,8 @@ is_service_missing_error (const GError *error)
     }
 }
 
-static gboolean
-is_timeout_error (const GError *error)
+gboolean
+bp_secret_store_is_timeout (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
@@ -152,8 +161,8 @@ is_timeout_error (const GError *error)
          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY);
 }
 
-static GError *
-new_locked_error (void)
+GError *
+bp_secret_store_new_locked_error (void)
 {
   return g_error_new_literal (BP_ERROR, BP_ERROR_KEYRING_LOCKED,
                               _("The keyring is locked. Unlock it (for example by logging in "
@@ -169,8 +178,8 @@ new_no_service_error (void)
                                 "provides it, and try again."));
 }
 
-static GError *
-new_not_found_error (const char *kind)
+GError *
+bp_secret_store_new_not_found_error (const char *kind)
 {
   const char *message;
 
@@ -201,12 +210,12 @@ map_error (const GError *error,
     return g_error_copy (error);
 
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return new_locked_error ();
+    return bp_secret_store_new_locked_error ();
 
-  if (is_service_missing_error (error))
+  if (bp_secret_store_is_service_missing (error))
     return new_no_service_error ();
 
-  if (is_timeout_error (error))
+  if (bp_secret_store_is_timeout (error))
     return g_error_new_literal (BP_ERROR, BP_ERROR_KEYRING_FAILED,
                                 _("The keyring service did not answer in time. Check that it is "
                                   "running and not waiting for input, then try again."));
@@ -292,7 +301,7 @@ lookup_secret_loaded_cb (GObject      *object,
   if (value == NULL)
     {
       /* Locked again between the search and the read. */
-      g_task_return_error (task, new_locked_error ());
+      g_task_return_error (task, bp_secret_store_new_locked_error ());
       return;
     }
 
@@ -332,9 +341,9 @@ lookup_default_collection_cb (GObject      *object,
   /* A locked collection may hide its items from a search (KeePassXC does):
    * "not there" cannot be told before it is unlocked. */
   if (collection != NULL && secret_collection_get_locked (collection))
-    g_task_return_error (task, new_locked_error ());
+    g_task_return_error (task, bp_secret_store_new_locked_error ());
   else
-    g_task_return_error (task, new_not_found_error (op->kind));
+    g_task_return_error (task, bp_secret_store_new_not_found_error (op->kind));
 }
 
 static void
@@ -377,7 +386,7 @@ lookup_searched_cb (GObject      *object,
     }
   else if (has_locked)
     {
-      g_task_return_error (task, new_locked_error ());
+      g_task_return_error (task, bp_secret_store_new_locked_error ());
     }
   else
     {
@@ -437,6 +446,13 @@ bp_secret_store_lookup_async (BpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_secret_store_lookup_async);
+
+  if (self->uses_portal)
+    {
+      bp_secret_store_portal_lookup (g_steal_pointer (&task), account_id, kind);
+      return;
+    }
+
   g_task_set_task_data (task, operation_new (account_id, kind), operation_free);
 
   get_service (g_steal_pointer (&task), lookup_service_ready_cb);
@@ -548,6 +564,12 @@ bp_secret_store_store_async (BpSecretStore       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_secret_store_store_async);
   g_task_set_task_data (task, op, operation_free);
+
+  if (self->uses_portal)
+    {
+      bp_secret_store_portal_store (g_steal_pointer (&task), account_id, kind, label, op->value);
+      return;
+    }
 
   get_service (g_steal_pointer (&task), store_service_ready_cb);
 }
@@ -668,7 +690,7 @@ clear_searched_cb (GObject      *object,
   else
     {
       /* Still locked: delete nothing rather than a part. */
-      g_task_return_error (task, new_locked_error ());
+      g_task_return_error (task, bp_secret_store_new_locked_error ());
     }
 }
 
@@ -726,6 +748,13 @@ bp_secret_store_clear_async (BpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_secret_store_clear_async);
+
+  if (self->uses_portal)
+    {
+      bp_secret_store_portal_clear (g_steal_pointer (&task), account_id, kind);
+      return;
+    }
+
   g_task_set_task_data (task, operation_new (account_id, kind), operation_free);
 
   get_service (g_steal_pointer (&task), clear_service_ready_cb);
@@ -746,6 +775,25 @@ bp_secret_store_clear_finish (BpSecretStore  *self,
 
 /* Object */
 
+/* Inside Flatpak the Secret Service is out of reach (no talk-name for
+ * org.freedesktop.secrets), so the simple API and its Secret portal are the
+ * way; outside, SecretService tells a locked keyring from a missing secret.
+ * BP_SECRET_BACKEND=portal or =service overrides the choice. */
+static gboolean
+should_use_portal (void)
+{
+  const char *forced = g_getenv ("BP_SECRET_BACKEND");
+
+  if (g_strcmp0 (forced, "portal") == 0)
+    return TRUE;
+  if (g_strcmp0 (forced, "service") == 0)
+    return FALSE;
+  if (forced != NULL && *forced != '\0')
+    g_warning ("BP_SECRET_BACKEND=%s is neither \"portal\" nor \"service\"; ignored", forced);
+
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
 static void
 bp_secret_store_class_init (BpSecretStoreClass *klass)
 {
@@ -754,6 +802,10 @@ bp_secret_store_class_init (BpSecretStoreClass *klass)
 static void
 bp_secret_store_init (BpSecretStore *self)
 {
+  self->uses_portal = should_use_portal ();
+  g_debug ("Secrets go through %s",
+           self->uses_portal ? "libsecret's simple API (the Secret portal in a sandbox)"
+                             : "the Secret Service");
 }
 
 BpSecretStore *

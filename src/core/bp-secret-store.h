@@ -15,6 +15,10 @@ G_DECLARE_FINAL_TYPE (BpSecretStore, bp_secret_store, BP, SECRET_STORE, GObject)
  * The account secrets (consumer secret, refresh token) in the desktop keyring,
  * under the libsecret schema "com.brightpattern.IntegrationAccounts.Secret"
  * with the attributes `account-id` and `kind`, in the default collection.
+ * Inside Flatpak they go through libsecret's simple API, which keeps them in an
+ * encrypted file in the sandbox with a key from the Secret portal; outside,
+ * through the Secret Service itself. BP_SECRET_BACKEND=portal or =service
+ * forces one of the two.
  * Everything is asynchronous. Failures are BP_ERROR_SECRET_NOT_FOUND,
  * BP_ERROR_KEYRING_LOCKED, BP_ERROR_NO_SECRET_SERVICE or BP_ERROR_KEYRING_FAILED.
  * Secret values never appear in a log or an error message.
