@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bp-account-editor.h"
+#include "bp-pending-token.h"
+#include "bp-salesforce-client.h"
+#include "bp-token-keeper.h"
+#include "bp-window.h"
+
+G_BEGIN_DECLS
+
+/* The window's state, shared by bp-window.c (the page: list, pane, Apply,
+ * Cancel, Add, Delete) and bp-window-salesforce.c (what only Salesforce
+ * accounts do: Request token, Check limits, revoking on Delete). */
+struct _BpWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  BpAccountStore       *store;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+
+  /* Salesforce: Request token and Check limits (bp-window-salesforce.c). */
+  BpSalesforceClient   *client;
+  BpTokenKeeper        *keeper;
+  BpPendingToken       *pending_token;
+
+  /* The list: saved accounts, then the new unsaved draft, filtered and sorted. */
+  GListStore           *unsaved;
+  GtkCustomFilter      *filter;
+  GtkFilterListModel   *filtered;
+  GtkSortListModel     *sorted;
+  GtkSingleSelection   *selection;
+  char                 *search_text;
+
+  /* The pane: the account shown (saved, or the unsaved draft) and its draft. */
+  BpAccount            *current;
+  BpAccount            *draft;
+  BpAccountEditor      *editor;
+  GType                 editor_type;
+  gboolean              is_modified;
+  gboolean              is_applying;
+  gboolean              is_asking;
+  gboolean              is_reverting_selection;
+  gboolean              close_confirmed;
+
+  /* The account the Delete question is about, and where it was listed. */
+  BpAccount            *account_to_delete;
+  guint                 delete_position;
+
+  /* Template children */
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *list_stack;
+  GtkColumnView        *account_list;
+  GtkColumnViewColumn  *name_column;
+  GtkColumnViewColumn  *type_column;
+  GtkColumnViewColumn  *default_column;
+  GtkColumnViewColumn  *token_column;
+  GtkPaned             *paned;
+  GtkRevealer          *pane_banner_revealer;
+  GtkLabel             *pane_banner_label;
+  GtkStack             *pane_stack;
+  GtkScrolledWindow    *editor_scroller;
+};
+
+
+/* bp-window-salesforce.c */
+void     bp_window_salesforce_init            (BpWindow        *self);
+void     bp_window_salesforce_dispose         (BpWindow        *self);
+void     bp_window_salesforce_attach_editor   (BpWindow        *self,
+                                               BpAccountEditor *editor);
+void     bp_window_salesforce_update_actions  (BpWindow        *self);
+void     bp_window_salesforce_keep_token      (BpWindow        *self);
+void     bp_window_salesforce_discard_token   (BpWindow        *self);
+void     bp_window_salesforce_revoke_async    (BpWindow        *self,
+                                               BpAccount       *account,
+                                               GAsyncReadyCallback callback,
+                                               gpointer         user_data);
+void     bp_window_salesforce_revoke_finish   (BpWindow        *self,
+                                               GAsyncResult    *result);
+
+/* bp-window.c, for bp-window-salesforce.c */
+void     bp_window_show_pane_error            (BpWindow        *self,
+                                               const char      *message);
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Helpers for tests that drive real GTK widgets under Xvfb. */
+
+typedef gboolean (*BpTestCondition) (gpointer data);
+
+/* Iterates the main loop until @condition holds; fails the test after 10 s. */
+void       bp_test_wait_for        (BpTestCondition  condition,
+                                    gpointer         data);
+/* Iterates the main loop for @ms milliseconds (layout, animations). */
+void       bp_test_spin            (guint            ms);
+/* Every mapped label below @widget, one per line, between newlines. */
+char      *bp_test_visible_texts   (GtkWidget       *widget);
+/* Waits until a mapped label shows exactly @text (or no longer does). */
+void       bp_test_wait_for_text   (gpointer         widget,
+                                    const char      *text,
+                                    gboolean         shown);
+/* The first widget below (and including) @widget that @matches. */
+GtkWidget *bp_test_find_widget     (GtkWidget       *widget,
+                                    gboolean       (*matches) (GtkWidget *, gconstpointer),
+                                    gconstpointer    data);
+/* The visible toplevel of @type, or NULL. */
+GtkWindow *bp_test_find_toplevel   (GType            type);
+gboolean   bp_test_toplevel_shown  (gpointer         type);
+/* Waits for the question dialog, checks its heading and presses @button. */
+void       bp_test_answer_question (const char      *expected_heading,
+                                    int              button);
+
+G_END_DECLS

@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/resource.h>
+#include <signal.h>
+#include <gtk/gtk.h>
+
+#include "bp-account-editor.h"
+#include "bp-account-store.h"
+#include "bp-error.h"
+#include "bp-salesforce-account.h"
+#include "bp-test-gtk.h"
+#include "bp-test-utils.h"
+#include "bp-types-dialog.h"
+#include "bp-window.h"
+
+/* These tests drive the real window under Xvfb: actions, dialogs and the
+ * list, with a store in a temporary directory and the real keyring. */
+
+#define PRODUCTION_ID "0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001"
+#define UAT_ID        "0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002"
+
+static const char two_accounts[] =
+  "{\"version\": 1, \"accounts\": ["
+  "{\"id\": \"" PRODUCTION_ID "\", \"type\": \"salesforce\", \"name\": \"Production\","
+  " \"default\": true, \"url\": \"https://acme.my.salesforce.com/\", \"idp-login-url\": \"/\","
+  " \"token-state\": \"valid\", \"authorized-user\": \"admin@acme.example\"},"
+  "{\"id\": \"" UAT_ID "\", \"type\": \"salesforce\", \"name\": \"UAT sandbox\","
+  " \"sandbox\": true, \"url\": \"https://acme--uat.sandbox.my.salesforce.com/\", \"idp-login-url\": \"/\"}]}";
+
+typedef struct
+{
+  char           *dir;
+  char           *path;
+  BpSecretStore  *secrets;
+  BpAccountStore *store;
+  BpWindow       *window;
+} Fixture;
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static gboolean
+is_editor (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return BP_IS_ACCOUNT_EDITOR (widget) && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_button_for_action (GtkWidget     *widget,
+                      gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+is_type (GtkWidget     *widget,
+         gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static BpAccountEditor *
+get_editor (Fixture *fixture)
+{
+  GtkWidget *editor = bp_test_find_widget (GTK_WIDGET (fixture->window), is_editor, NULL);
+
+  g_assert_nonnull (editor);
+  return BP_ACCOUNT_EDITOR (editor);
+}
+
+static BpSalesforceAccount *
+get_draft (Fixture *fixture)
+{
+  BpAccount *draft = bp_account_editor_get_draft (get_editor (fixture));
+
+  g_assert_true (BP_IS_SALESFORCE_ACCOUNT (draft));
+  return BP_SALESFORCE_ACCOUNT (draft);
+}
+
+static gboolean
+button_sensitive (Fixture    *fixture,
+                  const char *action)
+{
+  GtkWidget *button = bp_test_find_widget (GTK_WIDGET (fixture->window), is_button_for_action, action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+static GListModel *
+list_model (Fixture *fixture)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (
+    GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (fixture->window), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW))));
+
+  return G_LIST_MODEL (model);
+}
+
+static char *
+listed_names (Fixture *fixture)
+{
+  GListModel *model = list_model (fixture);
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BpAccount) account = g_list_model_get_item (model, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? "|" : "", bp_account_get_name (account));
+    }
+
+  return g_string_free (names, FALSE);
+}
+
+static guint
+position_of (Fixture    *fixture,
+             const char *name)
+{
+  GListModel *model = list_model (fixture);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BpAccount) account = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (bp_account_get_name (account), name) == 0)
+        return i;
+    }
+
+  g_error ("no account “%s” in the list", name);
+}
+
+static void
+select_by_name (Fixture    *fixture,
+                const char *name)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (list_model (fixture)), position_of (fixture, name), TRUE);
+}
+
+static gboolean
+store_is_idle (gpointer data)
+{
+  return FALSE;
+}
+
+static BpAccountStore *
+load_store (const char    *path,
+            BpSecretStore *secrets)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BpAccountStore) store = bp_account_store_new (file, secrets);
+  g_autoptr(GError) error = NULL;
+
+  bp_account_store_load (store, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&store);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *value;
+} Lookup;
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->value = bp_secret_store_lookup_finish (BP_SECRET_STORE (object), result, NULL);
+  lookup->done = TRUE;
+}
+
+static char *
+keyring_lookup (BpSecretStore *secrets,
+                const char    *id,
+                const char    *kind)
+{
+  Lookup lookup = { 0 };
+
+  bp_secret_store_lookup_async (secrets, id, kind, NULL, looked_up_cb, &lookup);
+  bp_test_wait_until (&lookup.done, 10000);
+  return lookup.value;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixture                                                             */
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  contents)
+{
+  fixture->dir = bp_test_make_temp_dir ();
+  fixture->path = g_build_filename (fixture->dir, "accounts.json", NULL);
+  fixture->secrets = bp_secret_store_new ();
+
+  if (contents != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_file_set_contents (fixture->path, contents, -1, &error);
+      g_assert_no_error (error);
+    }
+
+  fixture->store = load_store (fixture->path, fixture->secrets);
+  fixture->window = bp_window_new (NULL, fixture->store);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  contents)
+{
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  /* Every question a test caused was answered. */
+  GtkWindow *stray = bp_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
+
+  if (stray != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (stray, "text", &text, NULL);
+      g_error ("a question is left open: %s", text);
+    }
+#endif
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->secrets);
+  bp_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+
+static void
+test_page (Fixture       *fixture,
+           gconstpointer  contents)
+{
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Integration Accounts");
+  bp_test_wait_for_text (fixture->window, "UAT sandbox", TRUE);
+  bp_test_wait_for_text (fixture->window, "Call Center Configuration", TRUE);
+  bp_test_wait_for_text (fixture->window, "Production", TRUE);
+  bp_test_wait_for_text (fixture->window, "Salesforce.com", TRUE);
+  bp_test_wait_for_text (fixture->window, "Authorized", TRUE);
+  bp_test_wait_for_text (fixture->window, "Not set", TRUE);
+  bp_test_wait_for_text (fixture->window, "Select an account to see its properties.", TRUE);
+
+  /* Nothing selected: X, Apply and Cancel are insensitive, + is not. */
+  g_assert_true (button_sensitive (fixture, "win.add-account"));
+  g_assert_false (button_sensitive (fixture, "win.delete-account"));
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+  g_assert_false (button_sensitive (fixture, "win.cancel-changes"));
+
+  select_by_name (fixture, "UAT sandbox");
+  g_assert_true (button_sensitive (fixture, "win.delete-account"));
+  /* Selecting changes nothing yet. */
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "UAT sandbox");
+}
+
+static void
+test_empty_state (Fixture       *fixture,
+                  gconstpointer  contents)
+{
+  bp_test_wait_for_text (fixture->window, "No Integration Accounts", TRUE);
+  bp_test_wait_for_text (fixture->window, "Press + below to add a Salesforce.com account.", TRUE);
+}
+
+static void
+test_error_banner (Fixture       *fixture,
+                   gconstpointer  contents)
+{
+  const char *message = "The accounts file could not be read (it is empty). It was moved to /x/accounts.json.corrupt-1";
+
+  bp_test_wait_for_text (fixture->window, message, FALSE);
+  bp_window_show_error (fixture->window, message);
+  bp_test_wait_for_text (fixture->window, message, TRUE);
+
+  /* A banner, not a modal dialog: it can be dismissed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.dismiss-banner", NULL));
+  bp_test_wait_for_text (fixture->window, message, FALSE);
+}
+
+static gboolean
+store_has_items (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (fixture->store)) > 0;
+}
+
+static void
+test_add_fill_apply_reload (Fixture       *fixture,
+                            gconstpointer  contents)
+{
+  BpTypesDialog *dialog;
+  BpSalesforceAccount *draft;
+  g_autoptr(BpAccountStore) reloaded = NULL;
+  g_autoptr(BpAccount) saved = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *bytes = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-account", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (BP_TYPE_TYPES_DIALOG));
+  dialog = BP_TYPES_DIALOG (bp_test_find_toplevel (BP_TYPE_TYPES_DIALOG));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Types");
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  bp_test_wait_for_text (dialog, "Salesforce.com", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "types.add", NULL);
+
+  /* A draft in the list, marked unsaved, and nothing in the store yet. */
+  bp_test_wait_for_text (fixture->window, "New Salesforce.com account", TRUE);
+  bp_test_wait_for_text (fixture->window, "Unsaved", TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 0);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+
+  draft = get_draft (fixture);
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (draft)), ==, "New Salesforce.com account");
+  bp_account_set_name (BP_ACCOUNT (draft), "Production");
+  bp_account_set_is_default (BP_ACCOUNT (draft), TRUE);
+  bp_salesforce_account_set_url (draft, "https://acme.my.salesforce.com/");
+  bp_salesforce_account_set_sandbox (draft, FALSE);
+  bp_salesforce_account_set_consumer_key (draft, "3MVG9.consumer-key");
+  bp_salesforce_account_set_consumer_secret (draft, "window-test-consumer-secret");
+  bp_salesforce_account_set_idp_login_url (draft, "https://acme.my.salesforce.com/idp/login?app=0sp1");
+  bp_test_spin (50);
+  g_assert_true (button_sensitive (fixture, "win.apply"));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
+  bp_test_wait_for (store_has_items, fixture);
+  bp_test_wait_for_text (fixture->window, "Unsaved", FALSE);
+  bp_test_spin (50);
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+
+  /* What is on disk is what was typed; the secret is only in the keyring. */
+  reloaded = load_store (fixture->path, fixture->secrets);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reloaded)), ==, 1);
+  saved = g_list_model_get_item (G_LIST_MODEL (reloaded), 0);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Production");
+  g_assert_true (bp_account_get_is_default (saved));
+  g_assert_cmpstr (bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (saved)), ==, "https://acme.my.salesforce.com/");
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (BP_SALESFORCE_ACCOUNT (saved)), ==, "3MVG9.consumer-key");
+  g_assert_cmpstr (bp_salesforce_account_get_idp_login_url (BP_SALESFORCE_ACCOUNT (saved)), ==,
+                   "https://acme.my.salesforce.com/idp/login?app=0sp1");
+  bytes = bp_test_read_file (fixture->path, NULL);
+  g_assert_null (strstr (bytes, "window-test-consumer-secret"));
+  secret = keyring_lookup (fixture->secrets, bp_account_get_id (saved), BP_SECRET_KIND_CONSUMER_SECRET);
+  g_assert_cmpstr (secret, ==, "window-test-consumer-secret");
+}
+
+static void
+test_add_is_numbered_and_cancel_removes_draft (Fixture       *fixture,
+                                               gconstpointer  contents)
+{
+  BpAccount *draft;
+  g_autofree char *names = NULL;
+
+  /* An account already has the name a new one would get. */
+  {
+    g_autoptr(BpAccount) first = g_list_model_get_item (G_LIST_MODEL (fixture->store), 0);
+    g_autoptr(BpAccount) copy = bp_account_copy (first);
+    gboolean done = FALSE;
+
+    bp_account_set_name (copy, "New Salesforce.com account");
+    bp_account_store_apply_async (fixture->store, copy, NULL,
+                                  (GAsyncReadyCallback) (void (*) (void)) NULL, NULL);
+    (void) done;
+  }
+  bp_test_wait_for_text (fixture->window, "New Salesforce.com account", TRUE);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-account", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (BP_TYPE_TYPES_DIALOG));
+  gtk_widget_activate_action (GTK_WIDGET (bp_test_find_toplevel (BP_TYPE_TYPES_DIALOG)), "types.add", NULL);
+  bp_test_wait_for_text (fixture->window, "New Salesforce.com account 2", TRUE);
+
+  draft = BP_ACCOUNT (get_draft (fixture));
+  g_assert_cmpstr (bp_account_get_name (draft), ==, "New Salesforce.com account 2");
+  g_assert_true (button_sensitive (fixture, "win.cancel-changes"));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-changes", NULL);
+  bp_test_wait_for_text (fixture->window, "New Salesforce.com account 2", FALSE);
+  names = listed_names (fixture);
+  g_assert_null (strstr (names, "account 2"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 2);
+}
+
+static void
+test_types_dialog_escape_cancels (Fixture       *fixture,
+                                  gconstpointer  contents)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-account", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (BP_TYPE_TYPES_DIALOG));
+  dialog = bp_test_find_toplevel (BP_TYPE_TYPES_DIALOG);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "types.cancel", NULL);
+  bp_test_spin (100);
+  g_assert_null (bp_test_find_toplevel (BP_TYPE_TYPES_DIALOG));
+  g_assert_cmpstr (listed_names (fixture), ==, "Production|UAT sandbox");
+}
+
+static void
+test_cancel_restores_saved_values (Fixture       *fixture,
+                                   gconstpointer  contents)
+{
+  BpSalesforceAccount *draft;
+  BpAccount *saved = bp_account_store_find_by_name (fixture->store, "Production");
+
+  select_by_name (fixture, "Production");
+  draft = get_draft (fixture);
+  bp_salesforce_account_set_consumer_key (draft, "changed-key");
+  bp_test_spin (50);
+  g_assert_true (button_sensitive (fixture, "win.apply"));
+  g_assert_true (button_sensitive (fixture, "win.cancel-changes"));
+  /* The saved account is untouched while the draft is edited. */
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (BP_SALESFORCE_ACCOUNT (saved)) ?: "", ==, "");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-changes", NULL);
+  bp_test_spin (50);
+  draft = get_draft (fixture);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (draft) ?: "", ==, "");
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+  g_assert_false (button_sensitive (fixture, "win.cancel-changes"));
+}
+
+static void
+test_validation_blocks_apply (Fixture       *fixture,
+                              gconstpointer  contents)
+{
+  BpSalesforceAccount *draft;
+
+  select_by_name (fixture, "Production");
+  draft = get_draft (fixture);
+
+  bp_salesforce_account_set_url (draft, "http://example.com");
+  bp_test_spin (50);
+  g_assert_true (bp_account_editor_get_has_errors (get_editor (fixture)));
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+  g_assert_true (button_sensitive (fixture, "win.cancel-changes"));
+
+  /* Ctrl+S with an error takes the administrator to it instead of saving. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
+  bp_test_spin (50);
+  g_assert_cmpstr (bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (fixture->store, "Production"))),
+                   ==, "https://acme.my.salesforce.com/");
+
+  bp_salesforce_account_set_url (draft, "https://acme2.my.salesforce.com/");
+  bp_test_spin (50);
+  g_assert_false (bp_account_editor_get_has_errors (get_editor (fixture)));
+  g_assert_true (button_sensitive (fixture, "win.apply"));
+
+  /* A name another account has is an error too. */
+  bp_account_set_name (BP_ACCOUNT (draft), "uat SANDBOX ");
+  bp_test_spin (50);
+  g_assert_true (bp_account_editor_get_has_errors (get_editor (fixture)));
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+}
+
+static void
+test_unsaved_changes_question (Fixture       *fixture,
+                               gconstpointer  contents)
+{
+  BpSalesforceAccount *draft;
+
+  select_by_name (fixture, "Production");
+  draft = get_draft (fixture);
+  bp_salesforce_account_set_consumer_key (draft, "edited-key");
+  bp_test_spin (50);
+
+  /* Keep editing: the selection goes back and the edit stays. */
+  select_by_name (fixture, "UAT sandbox");
+  bp_test_answer_question ("Apply the changes to “Production”?", 2);
+  bp_test_spin (100);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (list_model (fixture))), ==,
+                    position_of (fixture, "Production"));
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (get_draft (fixture)), ==, "edited-key");
+
+  /* Discard: the other account is shown and the edit is gone. */
+  select_by_name (fixture, "UAT sandbox");
+  bp_test_answer_question ("Apply the changes to “Production”?", 1);
+  bp_test_spin (100);
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "UAT sandbox");
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (
+    BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (fixture->store, "Production"))) ?: "", ==, "");
+
+  /* Apply: the edit is saved, then the other account is shown. */
+  select_by_name (fixture, "Production");
+  bp_test_spin (50);
+  bp_salesforce_account_set_consumer_key (get_draft (fixture), "applied-key");
+  bp_test_spin (50);
+  select_by_name (fixture, "UAT sandbox");
+  bp_test_answer_question ("Apply the changes to “Production”?", 0);
+  bp_test_spin (300);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (
+    BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (fixture->store, "Production"))), ==, "applied-key");
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "UAT sandbox");
+}
+
+static gboolean
+store_has_one (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (fixture->store)) == 1;
+}
+
+typedef struct
+{
+  gboolean done;
+} Done;
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Done *done = user_data;
+
+  g_assert_true (bp_secret_store_store_finish (BP_SECRET_STORE (object), result, NULL));
+  done->done = TRUE;
+}
+
+static void
+test_delete_with_confirmation (Fixture       *fixture,
+                               gconstpointer  contents)
+{
+  g_autofree char *bytes = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *token = NULL;
+  Done done = { 0 };
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  bp_secret_store_store_async (fixture->secrets, PRODUCTION_ID, BP_SECRET_KIND_REFRESH_TOKEN, "test",
+                               "5Aep-window-refresh", NULL, stored_cb, &done);
+  bp_test_wait_until (&done.done, 10000);
+
+  select_by_name (fixture, "Production");
+  bp_test_spin (50);
+
+  /* Cancel keeps it. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-account", NULL);
+  bp_test_answer_question ("Delete “Production”?", 0);
+  bp_test_spin (100);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-account", NULL);
+  bp_test_answer_question ("Delete “Production”?", 1);
+  bp_test_wait_for (store_has_one, fixture);
+  bp_test_wait_for_text (fixture->window, "Production", FALSE);
+
+  /* Gone from the file and the keyring; the neighbour is selected. */
+  bytes = bp_test_read_file (fixture->path, NULL);
+  g_assert_null (strstr (bytes, PRODUCTION_ID));
+  token = keyring_lookup (fixture->secrets, PRODUCTION_ID, BP_SECRET_KIND_REFRESH_TOKEN);
+  g_assert_null (token);
+  bp_test_spin (50);
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "UAT sandbox");
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (list_model (fixture))), ==, 0);
+}
+
+static void
+test_search_filters (Fixture       *fixture,
+                     gconstpointer  contents)
+{
+  GtkWidget *entry = bp_test_find_widget (GTK_WIDGET (fixture->window), is_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  g_autofree char *by_name = NULL;
+  g_autofree char *by_url = NULL;
+  g_autofree char *all = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "uat");
+  bp_test_spin (400);   /* the search entry waits a little before it reports */
+  by_name = listed_names (fixture);
+  g_assert_cmpstr (by_name, ==, "UAT sandbox");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "acme.my.salesforce");
+  bp_test_spin (400);
+  by_url = listed_names (fixture);
+  g_assert_cmpstr (by_url, ==, "Production");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "no such account");
+  bp_test_wait_for_text (fixture->window, "No Matching Accounts", TRUE);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  bp_test_spin (400);
+  all = listed_names (fixture);
+  g_assert_cmpstr (all, ==, "Production|UAT sandbox");
+}
+
+static gboolean
+is_column_view (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_COLUMN_VIEW (widget);
+}
+
+static void
+test_sorting (Fixture       *fixture,
+              gconstpointer  contents)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (fixture->window), is_column_view, NULL));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkColumnViewColumn) name = g_list_model_get_item (columns, 0);
+  g_autoptr(GtkColumnViewColumn) is_default = g_list_model_get_item (columns, 2);
+  g_autoptr(GtkColumnViewColumn) token = g_list_model_get_item (columns, 3);
+  g_autofree char *ascending = listed_names (fixture);
+  g_autofree char *descending = NULL;
+  g_autofree char *by_default = NULL;
+  g_autofree char *by_token = NULL;
+
+  g_assert_cmpstr (gtk_column_view_column_get_title (name), ==, "Name");
+  g_assert_cmpstr (gtk_column_view_column_get_title (is_default), ==, "Default");
+  g_assert_cmpstr (gtk_column_view_column_get_title (token), ==, "Token");
+  g_assert_cmpstr (ascending, ==, "Production|UAT sandbox");
+
+  gtk_column_view_sort_by_column (view, name, GTK_SORT_DESCENDING);
+  descending = listed_names (fixture);
+  g_assert_cmpstr (descending, ==, "UAT sandbox|Production");
+
+  gtk_column_view_sort_by_column (view, is_default, GTK_SORT_ASCENDING);
+  by_default = listed_names (fixture);
+  g_assert_cmpstr (by_default, ==, "UAT sandbox|Production");
+
+  gtk_column_view_sort_by_column (view, token, GTK_SORT_ASCENDING);
+  by_token = listed_names (fixture);
+  g_assert_cmpstr (by_token, ==, "Production|UAT sandbox");   /* Authorized < Not set */
+}
+
+static void
+test_failed_apply_keeps_edits (Fixture       *fixture,
+                               gconstpointer  contents)
+{
+  struct rlimit old_limit;
+  struct rlimit limit;
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+
+  select_by_name (fixture, "Production");
+  bp_salesforce_account_set_consumer_key (get_draft (fixture), "kept-key");
+  bp_test_spin (50);
+
+  /* A full disk (as root, a read-only directory would not stop us). */
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  limit = old_limit;
+  limit.rlim_cur = 16;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
+  bp_test_wait_for_text (fixture->window, "nothing was changed", FALSE);
+  bp_test_spin (300);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+
+  {
+    g_autofree char *texts = bp_test_visible_texts (GTK_WIDGET (fixture->window));
+
+    g_assert_nonnull (strstr (texts, "The accounts file could not be written, so nothing was changed"));
+  }
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (get_draft (fixture)), ==, "kept-key");
+  g_assert_true (button_sensitive (fixture, "win.apply"));
+}
+
+static void
+test_window_state_round_trip (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
+  g_autoptr(BpAccountStore) store = load_store (path, secrets);
+  BpWindow *window;
+  int width = 0, height = 0;
+
+  g_settings_set (settings, "window-size", "(ii)", 1000, 640);
+  g_settings_set_int (settings, "sidebar-width", 380);
+
+  window = bp_window_new (NULL, store);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_paned_get_position (GTK_PANED (bp_test_find_widget (GTK_WIDGET (window), is_type,
+                                                                    GSIZE_TO_POINTER (GTK_TYPE_PANED)))), ==, 380);
+
+  /* The administrator resizes and drags the split; closing keeps both. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_paned_set_position (GTK_PANED (bp_test_find_widget (GTK_WIDGET (window), is_type, GSIZE_TO_POINTER (GTK_TYPE_PANED))), 450);
+  bp_test_spin (100);
+  gtk_window_close (GTK_WINDOW (window));
+  bp_test_spin (50);
+
+  g_settings_get (settings, "window-size", "(ii)", &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 600);
+  g_assert_cmpint (g_settings_get_int (settings, "sidebar-width"), ==, 450);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_gtk_cannot_start (void)
+{
+  if (bp_test_require_display ())
+    {
+      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
+      g_test_fail ();
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* Without a display GTK cannot start; that is a failure under build-aux/test. */
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/window/display", test_gtk_cannot_start);
+      return g_test_run ();
+    }
+
+  (void) store_is_idle;
+
+#define ADD(path, contents, func) \
+  g_test_add (path, Fixture, contents, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/window/page", two_accounts, test_page);
+  ADD ("/window/empty-state", NULL, test_empty_state);
+  ADD ("/window/error-banner", NULL, test_error_banner);
+  ADD ("/window/add-fill-apply-reload", NULL, test_add_fill_apply_reload);
+  ADD ("/window/add-is-numbered-and-cancel-removes-draft", two_accounts, test_add_is_numbered_and_cancel_removes_draft);
+  ADD ("/window/types-dialog-escape-cancels", two_accounts, test_types_dialog_escape_cancels);
+  ADD ("/window/cancel-restores-saved-values", two_accounts, test_cancel_restores_saved_values);
+  ADD ("/window/validation-blocks-apply", two_accounts, test_validation_blocks_apply);
+  ADD ("/window/unsaved-changes-question", two_accounts, test_unsaved_changes_question);
+  ADD ("/window/delete-with-confirmation", two_accounts, test_delete_with_confirmation);
+  ADD ("/window/search-filters", two_accounts, test_search_filters);
+  ADD ("/window/sorting", two_accounts, test_sorting);
+  ADD ("/window/failed-apply-keeps-edits", two_accounts, test_failed_apply_keeps_edits);
+  g_test_add_func ("/window/state-round-trip", test_window_state_round_trip);
+
+#undef ADD
+
+  return g_test_run ();
+}
