@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-window-salesforce"
+
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "bp-account-editor.h"
+#include "bp-account-store.h"
+#include "bp-emulator.h"
+#include "bp-error.h"
+#include "bp-salesforce-account.h"
+#include "bp-test-gtk.h"
+#include "bp-test-salesforce.h"
+#include "bp-test-utils.h"
+#include "bp-token-dialog.h"
+#include "bp-types-dialog.h"
+#include "bp-window.h"
+
+/* Request token and Delete in the real window, against the in-process
+ * Salesforce emulator, the stand-in browser and the real keyring. */
+
+#define PRODUCTION_ID "0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001"
+
+static const char one_account[] =
+  "{\"version\": 1, \"accounts\": ["
+  "{\"id\": \"" PRODUCTION_ID "\", \"type\": \"salesforce\", \"name\": \"Production\","
+  " \"url\": \"https://acme.my.salesforce.com/\", \"consumer-key\": \"3MVG9.emulator-key\","
+  " \"idp-login-url\": \"/\"}]}";
+
+typedef struct
+{
+  char           *dir;
+  char           *path;
+  BpEmulator     *emulator;
+  guint           port;
+  BpSecretStore  *secrets;
+  BpAccountStore *store;
+  BpWindow       *window;
+} Fixture;
+
+static gboolean
+is_editor (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return BP_IS_ACCOUNT_EDITOR (widget) && gtk_widget_get_mapped (widget);
+}
+
+static BpSalesforceAccount *
+get_draft (Fixture *fixture)
+{
+  GtkWidget *editor = bp_test_find_widget (GTK_WIDGET (fixture->window), is_editor, NULL);
+
+  g_assert_nonnull (editor);
+  return BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (BP_ACCOUNT_EDITOR (editor)));
+}
+
+static GtkWidget *
+get_editor_widget (Fixture *fixture)
+{
+  return bp_test_find_widget (GTK_WIDGET (fixture->window), is_editor, NULL);
+}
+
+static gboolean
+is_column_view (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_COLUMN_VIEW (widget);
+}
+
+static void
+select_first (Fixture *fixture)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (fixture->window), is_column_view, NULL));
+
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+  bp_test_spin (50);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *value;
+} Lookup;
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->value = bp_secret_store_lookup_finish (BP_SECRET_STORE (object), result, NULL);
+  lookup->done = TRUE;
+}
+
+static char *
+keyring_lookup (Fixture    *fixture,
+                const char *id)
+{
+  Lookup lookup = { 0 };
+
+  bp_secret_store_lookup_async (fixture->secrets, id, BP_SECRET_KIND_REFRESH_TOKEN, NULL, looked_up_cb, &lookup);
+  bp_test_wait_until (&lookup.done, 10000);
+  return lookup.value;
+}
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (bp_secret_store_store_finish (BP_SECRET_STORE (object), result, NULL));
+  *done = TRUE;
+}
+
+static void
+keyring_store (Fixture    *fixture,
+               const char *id,
+               const char *token)
+{
+  gboolean done = FALSE;
+
+  bp_secret_store_store_async (fixture->secrets, id, BP_SECRET_KIND_REFRESH_TOKEN, "test", token,
+                               NULL, stored_cb, &done);
+  bp_test_wait_until (&done, 10000);
+}
+
+static gboolean
+draft_is_authorized (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_salesforce_account_get_token_state (get_draft (fixture)) == BP_TOKEN_STATE_VALID;
+}
+
+static gboolean
+token_dialog_gone (gpointer data)
+{
+  return bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG) == NULL;
+}
+
+static void
+request_token (Fixture *fixture)
+{
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.request-token", NULL));
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (BP_TYPE_TOKEN_DIALOG));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  contents)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+
+  fixture->dir = bp_test_make_temp_dir ();
+  fixture->path = g_build_filename (fixture->dir, "accounts.json", NULL);
+  if (contents != NULL)
+    {
+      g_file_set_contents (fixture->path, contents, -1, &error);
+      g_assert_no_error (error);
+    }
+
+  fixture->emulator = bp_test_emulator_new ();
+  g_setenv ("BP_SALESFORCE_LOGIN_URL", bp_emulator_get_base_url (fixture->emulator), TRUE);
+  fixture->port = bp_test_find_free_port ();
+  port = g_strdup_printf ("%u", fixture->port);
+  g_setenv ("BP_OAUTH_REDIRECT_PORT", port, TRUE);
+  bp_test_use_test_browser ();
+
+  fixture->secrets = bp_secret_store_new ();
+  file = g_file_new_for_path (fixture->path);
+  fixture->store = bp_account_store_new (file, fixture->secrets);
+  bp_account_store_load (fixture->store, &error);
+  g_assert_no_error (error);
+
+  fixture->window = bp_window_new (NULL, fixture->store);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  contents)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  bp_test_spin (50);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->secrets);
+  g_clear_object (&fixture->emulator);
+  bp_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static void
+test_request_token_then_apply (Fixture       *fixture,
+                               gconstpointer  contents)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *expected_redirect = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *before = NULL;
+  BpAccount *saved;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  select_first (fixture);
+  before = bp_test_read_file (fixture->path, NULL);
+
+  request_token (fixture);
+  bp_test_wait_for (draft_is_authorized, fixture);
+  bp_test_wait_for (token_dialog_gone, NULL);
+
+  /* The emulator saw PKCE and the exact callback; the pane says who authorized. */
+  expected_redirect = g_strdup_printf ("http://localhost:%u/OauthRedirect", fixture->port);
+  g_assert_cmpstr (bp_emulator_get_last_code_challenge_method (fixture->emulator), ==, "S256");
+  g_assert_cmpstr (bp_emulator_get_last_redirect_uri (fixture->emulator), ==, expected_redirect);
+  g_assert_cmpstr (bp_salesforce_account_get_authorized_user (get_draft (fixture)), ==, "admin@emulator.example");
+  bp_test_spin (100);
+  {
+    g_autofree char *texts = bp_test_visible_texts (GTK_WIDGET (fixture->window));
+
+    g_assert_nonnull (strstr (texts, "Authorized as admin@emulator.example"));
+  }
+
+  /* The refresh token is in the keyring at once; the file is unchanged until Apply. */
+  token = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_nonnull (token);
+  g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, token));
+  bytes = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (bytes, ==, before);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
+  bp_test_spin (300);
+  saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (BP_SALESFORCE_ACCOUNT (saved)), ==, BP_TOKEN_STATE_VALID);
+  g_clear_pointer (&bytes, g_free);
+  bytes = bp_test_read_file (fixture->path, NULL);
+  g_assert_nonnull (strstr (bytes, "\"token-state\" : \"valid\""));
+  g_assert_nonnull (strstr (bytes, "admin@emulator.example"));
+  g_assert_null (strstr (bytes, token));
+  bp_test_wait_for_text (fixture->window, "Authorized", TRUE);
+}
+
+static void
+test_cancel_revokes_new_token (Fixture       *fixture,
+                               gconstpointer  contents)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *old = NULL;
+  GPtrArray *revoked;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  /* The account already had a token: Cancel must give it back. */
+  old = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, old);
+
+  select_first (fixture);
+  request_token (fixture);
+  bp_test_wait_for (draft_is_authorized, fixture);
+  token = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (token, !=, old);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-changes", NULL);
+  bp_test_spin (500);
+
+  revoked = bp_emulator_get_revoked_tokens (fixture->emulator);
+  g_assert_cmpuint (revoked->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (revoked, 0), ==, token);
+  after = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (after, ==, old);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+}
+
+static void
+test_denied_stays_in_dialog (Fixture       *fixture,
+                             gconstpointer  contents)
+{
+  GtkWindow *dialog;
+
+  bp_emulator_set_deny (fixture->emulator, TRUE);
+  select_first (fixture);
+  request_token (fixture);
+  dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+
+  /* The error is shown where it happened, with Try again; nothing changes. */
+  bp_test_wait_for_text (dialog, "No Token Was Issued", TRUE);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "token.cancel", NULL);
+  bp_test_wait_for (token_dialog_gone, NULL);
+  /* The port is free again at once. */
+  g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
+}
+
+static gboolean
+store_is_empty (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (fixture->store)) == 0;
+}
+
+static void
+delete_production (Fixture *fixture)
+{
+  select_first (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-account", NULL);
+  bp_test_answer_question ("Delete “Production”?", 1);
+  bp_test_wait_for (store_is_empty, fixture);
+}
+
+static void
+test_delete_revokes (Fixture       *fixture,
+                     gconstpointer  contents)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *left = NULL;
+  GPtrArray *revoked;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  token = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, token);
+
+  delete_production (fixture);
+
+  revoked = bp_emulator_get_revoked_tokens (fixture->emulator);
+  g_assert_cmpuint (revoked->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (revoked, 0), ==, token);
+  g_assert_false (bp_emulator_is_refresh_token_valid (fixture->emulator, token));
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_null (left);
+}
+
+static void
+test_delete_when_salesforce_is_down (Fixture       *fixture,
+                                     gconstpointer  contents)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *texts = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  token = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, token);
+  bp_emulator_stop (fixture->emulator);
+
+  /* The revoke fails; the deletion happens all the same, and says so. */
+  delete_production (fixture);
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_null (left);
+  bp_test_spin (300);
+  texts = bp_test_visible_texts (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (strstr (texts, "could not be revoked at Salesforce"));
+  g_assert_null (strstr (texts, token));
+}
+
+static void
+test_gtk_cannot_start (void)
+{
+  if (bp_test_require_display ())
+    {
+      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
+      g_test_fail ();
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/window-salesforce/display", test_gtk_cannot_start);
+      return g_test_run ();
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, one_account, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/window-salesforce/request-token-then-apply", test_request_token_then_apply);
+  ADD ("/window-salesforce/cancel-revokes-new-token", test_cancel_revokes_new_token);
+  ADD ("/window-salesforce/denied-stays-in-dialog", test_denied_stays_in_dialog);
+  ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
+  ADD ("/window-salesforce/delete-when-salesforce-is-down", test_delete_when_salesforce_is_down);
+
+#undef ADD
+
+  return g_test_run ();
+}
