@@ -10,6 +10,7 @@
 #include "bp-account-store.h"
 #include "bp-emulator.h"
 #include "bp-error.h"
+#include "bp-limits-dialog.h"
 #include "bp-salesforce-account.h"
 #include "bp-test-gtk.h"
 #include "bp-test-salesforce.h"
@@ -370,6 +371,94 @@ test_delete_when_salesforce_is_down (Fixture       *fixture,
   g_assert_null (strstr (texts, token));
 }
 
+static gboolean
+limits_loaded (gpointer data)
+{
+  BpLimitsDialog *dialog = BP_LIMITS_DIALOG (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
+
+  return dialog != NULL && !bp_limits_dialog_get_is_loading (dialog) && bp_limits_dialog_get_limits (dialog) != NULL;
+}
+
+static gboolean
+saved_needs_new_token (gpointer data)
+{
+  Fixture *fixture = data;
+  BpAccount *saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
+
+  return bp_salesforce_account_get_token_state (BP_SALESFORCE_ACCOUNT (saved)) == BP_TOKEN_STATE_NEEDS_NEW_TOKEN;
+}
+
+/* A saved account with a token in the keyring, as after Request token and Apply. */
+static void
+authorize_saved_account (Fixture *fixture)
+{
+  g_autofree char *token = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  BpAccount *saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
+  g_autoptr(BpAccount) copy = bp_account_copy (saved);
+  GAsyncResult *result = NULL;
+
+  keyring_store (fixture, PRODUCTION_ID, token);
+  bp_salesforce_account_set_token_state (BP_SALESFORCE_ACCOUNT (copy), BP_TOKEN_STATE_VALID);
+  bp_account_store_apply_async (fixture->store, copy, NULL, bp_test_store_result_cb, &result);
+  g_assert_true (bp_account_store_apply_finish (fixture->store, bp_test_await_result (&result, 10000), NULL));
+  g_clear_object (&result);
+}
+
+static void
+test_check_limits (Fixture       *fixture,
+                   gconstpointer  contents)
+{
+  GtkWidget *editor;
+  GtkWindow *dialog;
+  BpLimits *limits;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  /* No token yet: the button is off. */
+  select_first (fixture);
+  editor = get_editor_widget (fixture);
+  g_assert_false (gtk_widget_activate_action (editor, "editor.check-limits", NULL)
+                  && bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG) != NULL);
+
+  authorize_saved_account (fixture);
+  bp_test_spin (100);
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.check-limits", NULL));
+  bp_test_wait_for (limits_loaded, NULL);
+
+  dialog = bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG);
+  limits = bp_limits_dialog_get_limits (BP_LIMITS_DIALOG (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (limits)), >, 5);
+  g_assert_cmpuint (bp_emulator_get_limits_count (fixture->emulator), ==, 1);
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Limits — Production");
+  gtk_window_destroy (dialog);
+}
+
+static void
+test_check_limits_with_a_dead_token (Fixture       *fixture,
+                                     gconstpointer  contents)
+{
+  g_autofree char *bytes = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  authorize_saved_account (fixture);
+  select_first (fixture);
+  bp_emulator_set_invalid_grant (fixture->emulator, TRUE);
+
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.check-limits", NULL));
+  bp_test_wait_for (saved_needs_new_token, fixture);
+  bp_test_spin (200);
+
+  /* Saved as such, the list says so, and the draft does not look edited. */
+  bytes = bp_test_read_file (fixture->path, NULL);
+  g_assert_nonnull (strstr (bytes, "needs-new-token"));
+  bp_test_wait_for_text (fixture->window, "Needs new token", TRUE);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
+  gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
+}
+
 static void
 test_gtk_cannot_start (void)
 {
@@ -398,6 +487,8 @@ main (int   argc,
   ADD ("/window-salesforce/request-token-then-apply", test_request_token_then_apply);
   ADD ("/window-salesforce/cancel-revokes-new-token", test_cancel_revokes_new_token);
   ADD ("/window-salesforce/denied-stays-in-dialog", test_denied_stays_in_dialog);
+  ADD ("/window-salesforce/check-limits", test_check_limits);
+  ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
   ADD ("/window-salesforce/delete-when-salesforce-is-down", test_delete_when_salesforce_is_down);
 

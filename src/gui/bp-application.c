@@ -127,6 +127,15 @@ bp_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (application);
 
+  /* GtkApplication (unlike libadwaita's) does not load style.css itself. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
   /* The icon is named by the app ID: the development build has its own. */
   gtk_window_set_default_icon_name (APPLICATION_ID);
 

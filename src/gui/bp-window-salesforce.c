@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "bp-error.h"
+#include "bp-limits-dialog.h"
 #include "bp-oauth-flow.h"
 #include "bp-salesforce-account.h"
 #include "bp-salesforce-editor.h"
@@ -14,7 +15,7 @@
 
 /* What the page does only for Salesforce accounts: Request token (the
  * browser flow, then the refresh token into the keyring for the draft),
- * and revoking the refresh token when an account is deleted. */
+ * Check limits, and revoking the refresh token when an account is deleted. */
 
 static BpTokenKeeper *
 get_keeper (BpWindow *self)
@@ -184,6 +185,73 @@ bp_window_salesforce_discard_token (BpWindow *self)
 }
 
 /* ------------------------------------------------------------------ */
+/* Check limits                                                        */
+
+/* The saved account whose limits can be shown: the token belongs to what
+ * was saved, so the draft's unsaved Url or key never receive it. */
+static BpSalesforceAccount *
+get_account_for_limits (BpWindow *self)
+{
+  BpAccount *saved;
+
+  if (self->current == NULL || !BP_IS_SALESFORCE_ACCOUNT (self->current))
+    return NULL;
+
+  saved = bp_account_store_find_by_id (self->store, bp_account_get_id (self->current));
+  if (saved != self->current)
+    return NULL;
+
+  return BP_SALESFORCE_ACCOUNT (saved);
+}
+
+static void
+token_state_saved_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(BpWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &error))
+    bp_window_show_error (self, error->message);
+}
+
+static void
+on_limits_token_rejected_cb (BpLimitsDialog      *dialog,
+                             BpSalesforceAccount *account,
+                             BpWindow            *self)
+{
+  g_autoptr(BpAccount) copy = NULL;
+
+  if (bp_account_store_find_by_id (self->store, bp_account_get_id (BP_ACCOUNT (account))) != BP_ACCOUNT (account))
+    return;
+
+  /* The dialog says why; the account keeps everything but its token state. */
+  copy = bp_account_copy (BP_ACCOUNT (account));
+  bp_salesforce_account_set_token_state (BP_SALESFORCE_ACCOUNT (copy), BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
+  bp_account_store_apply_async (self->store, copy, NULL, token_state_saved_cb, g_object_ref (self));
+
+  /* The draft follows, so it does not look edited for it. */
+  if (self->draft != NULL && self->current == BP_ACCOUNT (account))
+    bp_salesforce_account_set_token_state (BP_SALESFORCE_ACCOUNT (self->draft), BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
+}
+
+static void
+on_check_limits_cb (BpAccountEditor *editor,
+                    BpWindow        *self)
+{
+  BpSalesforceAccount *account = get_account_for_limits (self);
+  BpLimitsDialog *dialog;
+
+  if (account == NULL)
+    return;
+
+  dialog = bp_limits_dialog_new (GTK_WINDOW (self), account, get_keeper (self));
+  g_signal_connect_object (dialog, "token-rejected", G_CALLBACK (on_limits_token_rejected_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------ */
 /* Delete                                                              */
 
 static void
@@ -243,6 +311,7 @@ bp_window_salesforce_revoke_finish (BpWindow     *self,
 void
 bp_window_salesforce_update_actions (BpWindow *self)
 {
+  BpSalesforceAccount *account;
   gboolean can_request;
 
   if (self->editor == NULL || !BP_IS_SALESFORCE_EDITOR (self->editor))
@@ -253,6 +322,12 @@ bp_window_salesforce_update_actions (BpWindow *self)
                 && !self->is_applying
                 && bp_salesforce_check_can_request_token (BP_SALESFORCE_ACCOUNT (self->draft), NULL);
   bp_salesforce_editor_set_request_token_enabled (BP_SALESFORCE_EDITOR (self->editor), can_request);
+
+  /* Check limits needs a saved account with a usable refresh token. */
+  account = get_account_for_limits (self);
+  bp_salesforce_editor_set_check_limits_enabled (BP_SALESFORCE_EDITOR (self->editor),
+                                                 account != NULL
+                                                 && bp_salesforce_account_get_token_state (account) == BP_TOKEN_STATE_VALID);
 }
 
 void
@@ -263,4 +338,5 @@ bp_window_salesforce_attach_editor (BpWindow        *self,
     return;
 
   g_signal_connect_object (editor, "request-token", G_CALLBACK (on_request_token_cb), self, 0);
+  g_signal_connect_object (editor, "check-limits", G_CALLBACK (on_check_limits_cb), self, 0);
 }

@@ -1108,6 +1108,7 @@ model_items_changed_cb (BpWindow   *self,
                         GListModel *model)
 {
   update_list_page (self);
+  update_actions (self);
 
   /* The shown account was deleted or replaced behind our back. */
   if (self->current != NULL && !is_unsaved (self, self->current)
