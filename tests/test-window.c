@@ -714,6 +714,55 @@ test_window_state_round_trip (void)
   bp_test_remove_tree (dir);
 }
 
+static gboolean
+is_spin_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_SPIN_BUTTON (widget);
+}
+
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  contents)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWindow *dialog;
+  GtkSpinButton *port;
+
+  g_unsetenv ("BP_OAUTH_REDIRECT_PORT");
+  g_settings_set_int (settings, "redirect-port", 1717);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.preferences", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_WINDOW));
+  dialog = NULL;
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+        if (g_strcmp0 (gtk_window_get_title (window), "Preferences") == 0)
+          dialog = window;
+      }
+  }
+  g_assert_nonnull (dialog);
+  bp_test_wait_for_text (dialog, "Callback URL: http://localhost:1717/OauthRedirect", TRUE);
+
+  /* A new port is saved at once and the URL to register follows it. */
+  port = GTK_SPIN_BUTTON (bp_test_find_widget (GTK_WIDGET (dialog), is_spin_button, NULL));
+  gtk_spin_button_set_value (port, 8443);
+  g_assert_cmpint (g_settings_get_int (settings, "redirect-port"), ==, 8443);
+  bp_test_wait_for_text (dialog, "Callback URL: http://localhost:8443/OauthRedirect", TRUE);
+
+  /* The setting's range is the dialog's. */
+  gtk_spin_button_set_value (port, 80);
+  g_assert_cmpint (g_settings_get_int (settings, "redirect-port"), ==, 1024);
+
+  gtk_window_destroy (dialog);
+  g_settings_reset (settings, "redirect-port");
+}
+
 static void
 test_gtk_cannot_start (void)
 {
@@ -755,6 +804,7 @@ main (int   argc,
   ADD ("/window/search-filters", two_accounts, test_search_filters);
   ADD ("/window/sorting", two_accounts, test_sorting);
   ADD ("/window/failed-apply-keeps-edits", two_accounts, test_failed_apply_keeps_edits);
+  ADD ("/window/preferences", NULL, test_preferences);
   g_test_add_func ("/window/state-round-trip", test_window_state_round_trip);
 
 #undef ADD

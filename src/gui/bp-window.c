@@ -7,6 +7,7 @@
 
 #include "bp-account-editor.h"
 #include "bp-error.h"
+#include "bp-preferences-dialog.h"
 #include "bp-question.h"
 #include "bp-salesforce-account.h"
 #include "bp-types-dialog.h"
@@ -982,6 +983,19 @@ search_activated_cb (GtkWidget  *widget,
 }
 
 static void
+preferences_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (bp_preferences_dialog_new (GTK_WINDOW (self), self->settings)));
+}
+
+static void
 dismiss_banner_activated_cb (GtkWidget  *widget,
                              const char *action_name,
                              GVariant   *parameter)
@@ -1263,9 +1277,11 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-changes", NULL, cancel_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, apply_shortcut_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, apply_shortcut_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, apply_shortcut_cb, NULL);
