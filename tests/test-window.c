@@ -715,6 +715,63 @@ test_window_state_round_trip (void)
 }
 
 static gboolean
+window_is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+static gboolean
+window_is_gone (gpointer data)
+{
+  return !window_is_visible (data);
+}
+
+static void
+test_close_asks_about_changes (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
+  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
+  g_autoptr(BpAccountStore) store = NULL;
+  g_autoptr(BpWindow) window = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkColumnView *view;
+  BpAccountEditor *editor;
+
+  g_file_set_contents (path, two_accounts, -1, &error);
+  g_assert_no_error (error);
+  store = load_store (path, secrets);
+  window = g_object_ref_sink (bp_window_new (NULL, store));
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (window), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+  bp_test_spin (50);
+  editor = BP_ACCOUNT_EDITOR (bp_test_find_widget (GTK_WIDGET (window), is_editor, NULL));
+  bp_salesforce_account_set_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (editor)), "typed");
+  bp_test_spin (50);
+
+  /* Keep editing: the window stays, with the edit. */
+  gtk_window_close (GTK_WINDOW (window));
+  bp_test_answer_question ("Apply the changes to “Production”?", 2);
+  bp_test_spin (100);
+  g_assert_true (window_is_visible (window));
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (editor))),
+                   ==, "typed");
+
+  /* Apply: saved, then the window closes. */
+  gtk_window_close (GTK_WINDOW (window));
+  bp_test_answer_question ("Apply the changes to “Production”?", 0);
+  bp_test_wait_for (window_is_gone, window);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (
+    BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (store, "Production"))), ==, "typed");
+
+  bp_test_remove_tree (dir);
+}
+
+static gboolean
 is_spin_button (GtkWidget     *widget,
                 gconstpointer  data)
 {
@@ -806,6 +863,7 @@ main (int   argc,
   ADD ("/window/failed-apply-keeps-edits", two_accounts, test_failed_apply_keeps_edits);
   ADD ("/window/preferences", NULL, test_preferences);
   g_test_add_func ("/window/state-round-trip", test_window_state_round_trip);
+  g_test_add_func ("/window/close-asks-about-changes", test_close_asks_about_changes);
 
 #undef ADD
 
