@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "bp-test-utils.h"
 
@@ -163,4 +165,39 @@ bp_test_read_file (const char *path,
   g_file_get_contents (path, &contents, length, &error);
   g_assert_no_error (error);
   return contents;
+}
+
+char *
+bp_test_make_certificate_pem (GDateTime *not_after)
+{
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t out = { NULL, 0 };
+  const char *error_position = NULL;
+  guint8 serial = 1;
+  gint64 expiry = g_date_time_to_unix (not_after);
+  gint64 activation = MIN (expiry - 365 * 24 * 3600, g_get_real_time () / G_USEC_PER_SEC - 30 * 24 * 3600);
+  char *pem;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0),
+                   ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, &serial, 1), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, "CN=SelfSignedCert_Test,O=Salesforce.com,C=US", &error_position),
+                   ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, activation), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, expiry), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, GNUTLS_E_SUCCESS);
+
+  pem = g_strndup ((const char *) out.data, out.size);
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+
+  return pem;
 }

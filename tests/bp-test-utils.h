@@ -28,6 +28,11 @@ char     *bp_test_run_command         (const char * const *argv);
 char     *bp_test_read_file           (const char *path,
                                        gsize      *length);
 
+/* A self-signed certificate (EC P-256, made with GnuTLS now) that expires
+ * at @not_after and is valid from a year before it, or from a month ago if
+ * that is earlier; as PEM. */
+char     *bp_test_make_certificate_pem (GDateTime  *not_after);
+
 /* Asserts that the haystack does not contain the needle anywhere. */
 #define bp_test_assert_no_substring(haystack, length, needle) \
   g_assert_null (g_strstr_len ((haystack), (length), (needle)))

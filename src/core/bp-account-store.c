@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -281,6 +282,249 @@ enforce_one_default_per_type (GPtrArray *accounts)
     }
 }
 
+/* The top-level members beside the accounts, so what a newer version wrote
+ * there survives a save. Keeping the whole parsed document instead would hold
+ * every account a second time (some 60 MB for 10,000 accounts). */
+static JsonObject *
+copy_other_members (JsonObject *root)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, root);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      if (!g_str_equal (name, "accounts"))
+        json_object_set_member (copy, name, json_node_copy (node));
+    }
+
+  return copy;
+}
+
+/* Reading the usual file an account at a time (docs/performance.md).
+ *
+ * json-glib builds the whole document before anything can be taken from it:
+ * for 10,000 accounts some 30 MB of nodes beside the accounts made from them,
+ * and the time to free them. When the file has the shape this version
+ * writes (a top-level object whose "accounts" member is an array of
+ * objects), the scanner below only finds where each account's object
+ * starts and ends; json-glib then parses each one on its own, and the rest
+ * of the document with an empty array in its place. Whatever the scanner is
+ * not sure about, and any error at all, sends the caller back to parsing the
+ * whole document, so a damaged file is judged and reported as before. */
+
+static const char *
+skip_white_space (const char *p,
+                  const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+
+  return p;
+}
+
+/* The end of the string, object or array at @p; %NULL when there is none.
+ * Only quotes and brackets are looked at: json-glib checks the rest. The
+ * file is valid UTF-8 without NUL bytes, and NUL-terminated. */
+static const char *
+skip_structure (const char *p,
+                const char *end)
+{
+  int depth = 0;
+
+  do
+    {
+      if (p >= end)
+        return NULL;
+
+      switch (*p)
+        {
+        case '"':
+          for (p++; ; p++)
+            {
+              p += strcspn (p, "\"\\");
+              if (p >= end)
+                return NULL;
+              if (*p == '"')
+                break;
+              p++;   /* the escaped character */
+            }
+          p++;
+          break;
+
+        case '{':
+        case '[':
+          depth++;
+          p++;
+          break;
+
+        case '}':
+        case ']':
+          if (depth == 0)
+            return NULL;
+          depth--;
+          p++;
+          break;
+
+        default:
+          /* A number or a literal is only expected inside. */
+          if (depth == 0)
+            return NULL;
+          p++;
+        }
+    }
+  while (depth > 0);
+
+  return p;
+}
+
+/* Finds the "accounts" array of the top-level object: where it starts and
+ * ends, and where each of its objects does. */
+static gboolean
+scan_store (const char *contents,
+            gsize       length,
+            const char **array_start,
+            const char **array_end,
+            GArray      *elements)
+{
+  const char *end = contents + length;
+  const char *p = skip_white_space (contents, end);
+
+  *array_start = NULL;
+  *array_end = NULL;
+  if (p >= end || *p++ != '{')
+    return FALSE;
+
+  for (p = skip_white_space (p, end); p < end && *p != '}'; )
+    {
+      const char *key = p;
+      const char *key_end = skip_structure (p, end);
+      gboolean is_accounts;
+
+      /* A plain key, without escapes. */
+      if (*key != '"' || key_end == NULL || memchr (key, '\\', key_end - key) != NULL)
+        return FALSE;
+      is_accounts = key_end - key == strlen ("\"accounts\"") && memcmp (key, "\"accounts\"", key_end - key) == 0;
+
+      p = skip_white_space (key_end, end);
+      if (p >= end || *p++ != ':')
+        return FALSE;
+      p = skip_white_space (p, end);
+      if (p >= end)
+        return FALSE;
+
+      if (is_accounts)
+        {
+          if (*array_start != NULL || *p != '[')
+            return FALSE;
+          *array_start = p;
+
+          for (p = skip_white_space (p + 1, end); p < end && *p != ']'; )
+            {
+              const char *element_end;
+              const char *range[2];
+
+              if (*p != '{' || (element_end = skip_structure (p, end)) == NULL)
+                return FALSE;
+              range[0] = p;
+              range[1] = element_end;
+              g_array_append_vals (elements, range, 2);
+
+              p = skip_white_space (element_end, end);
+              if (p < end && *p == ',')
+                p = skip_white_space (p + 1, end);
+              else if (p >= end || *p != ']')
+                return FALSE;
+            }
+          if (p >= end)
+            return FALSE;
+          *array_end = ++p;
+        }
+      else if (*p == '"' || *p == '{' || *p == '[')
+        {
+          if ((p = skip_structure (p, end)) == NULL)
+            return FALSE;
+        }
+      else
+        {
+          /* A number or a literal: up to what follows it. */
+          while (p < end && strchr (",} \t\r\n", *p) == NULL)
+            p++;
+        }
+
+      p = skip_white_space (p, end);
+      if (p < end && *p == ',')
+        p = skip_white_space (p + 1, end);
+      else if (p >= end || *p != '}')
+        return FALSE;
+    }
+
+  if (p >= end || *array_start == NULL)
+    return FALSE;
+
+  return skip_white_space (p + 1, end) == end;
+}
+
+/* On success @parser holds the document with an empty "accounts" array and
+ * @accounts the accounts, in order; on failure @accounts is left empty. */
+static gboolean
+load_accounts_one_by_one (JsonParser *parser,
+                          const char *contents,
+                          gsize       length,
+                          GPtrArray  *accounts)
+{
+  g_autoptr(GArray) elements = g_array_new (FALSE, FALSE, sizeof (const char *));
+  g_autoptr(GString) rest = NULL;
+  g_autoptr(JsonParser) element_parser = NULL;
+  g_autoptr(GHashTable) ids = NULL;
+  const char *array_start;
+  const char *array_end;
+  JsonNode *version;
+
+  if (!scan_store (contents, length, &array_start, &array_end, elements))
+    return FALSE;
+
+  rest = g_string_new_len (contents, array_start - contents);
+  g_string_append (rest, "[]");
+  g_string_append_len (rest, array_end, contents + length - array_end);
+  if (!json_parser_load_from_data (parser, rest->str, rest->len, NULL))
+    return FALSE;
+
+  /* Accounts are only read in a format this version knows (parse_accounts()
+   * judges the version the same way for both documents). */
+  version = json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "version");
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_INT64
+      || json_node_get_int (version) < 1 || json_node_get_int (version) > BP_ACCOUNT_STORE_FORMAT_VERSION)
+    return TRUE;
+
+  element_parser = json_parser_new_immutable ();
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < elements->len; i += 2)
+    {
+      const char *start = g_array_index (elements, const char *, i);
+      const char *element_end = g_array_index (elements, const char *, i + 1);
+      BpAccount *account;
+
+      if (!json_parser_load_from_data (element_parser, start, element_end - start, NULL)
+          || (account = bp_account_new_from_json (json_node_get_object (json_parser_get_root (element_parser)),
+                                                  NULL)) == NULL)
+        break;
+
+      g_ptr_array_add (accounts, account);
+      if (!g_hash_table_add (ids, (gpointer) bp_account_get_id (account)))
+        break;
+    }
+
+  if (accounts->len * 2 == elements->len && g_hash_table_size (ids) == accounts->len)
+    return TRUE;
+
+  g_clear_pointer (&ids, g_hash_table_unref);
+  g_ptr_array_set_size (accounts, 0);
+  return FALSE;
+}
+
 /* Reads and checks the whole file. Runs in a worker thread: it touches no
  * shared state. */
 static LoadResult *
@@ -328,13 +572,21 @@ load_file (GFile   *file,
 
   if (reason == NULL)
     {
+      gboolean is_parsed;
+
       g_clear_error (&local_error);
       parser = json_parser_new_immutable ();
-      if (!json_parser_load_from_data (parser, contents, length, &local_error))
+      is_parsed = load_accounts_one_by_one (parser, contents, length, result->accounts)
+                  || json_parser_load_from_data (parser, contents, length, &local_error);
+
+      /* The documents have their own copies of what they hold. */
+      g_clear_pointer (&contents, g_free);
+
+      if (!is_parsed)
         reason = g_strdup_printf (_("it is not valid JSON: %s"), local_error->message);
       else if (parse_accounts (json_parser_get_root (parser), result->accounts, &version, &reason))
         {
-          result->root = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+          result->root = copy_other_members (json_node_get_object (json_parser_get_root (parser)));
 
           if (version > BP_ACCOUNT_STORE_FORMAT_VERSION)
             {
@@ -485,49 +737,87 @@ bp_account_store_load_finish (BpAccountStore  *self,
 /* ------------------------------------------------------------------ */
 /* Writing the file                                                    */
 
+static BpAccount *
+find_draft (GPtrArray  *drafts,
+            const char *id)
+{
+  for (guint i = 0; drafts != NULL && i < drafts->len; i++)
+    {
+      BpAccount *draft = g_ptr_array_index (drafts, i);
+
+      if (g_str_equal (bp_account_get_id (draft), id))
+        return draft;
+    }
+
+  return NULL;
+}
+
+/* Whether one of @drafts becomes the default of @account's type. */
+static gboolean
+is_default_taken (GPtrArray *drafts,
+                  BpAccount *account)
+{
+  for (guint i = 0; drafts != NULL && i < drafts->len; i++)
+    {
+      BpAccount *draft = g_ptr_array_index (drafts, i);
+
+      if (bp_account_get_is_default (draft) && G_OBJECT_TYPE (draft) == G_OBJECT_TYPE (account)
+          && !g_str_equal (bp_account_get_id (draft), bp_account_get_id (account)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* @drafts: (nullable): replace the saved account of their id, or are added
+ * after the saved ones in order. */
 static JsonArray *
 serialize_accounts (BpAccountStore *self,
-                    BpAccount      *draft,
+                    GPtrArray      *drafts,
                     BpAccount      *removed)
 {
   JsonArray *array = json_array_new ();
-  gboolean draft_written = FALSE;
-  GType draft_type = draft != NULL ? G_OBJECT_TYPE (draft) : G_TYPE_INVALID;
-  gboolean draft_is_default = draft != NULL && bp_account_get_is_default (draft);
+  g_autoptr(GHashTable) written = g_hash_table_new (NULL, NULL);
 
   for (guint i = 0; i < self->accounts->len; i++)
     {
       BpAccount *account = g_ptr_array_index (self->accounts, i);
+      BpAccount *draft = find_draft (drafts, bp_account_get_id (account));
       g_autoptr(JsonObject) object = NULL;
 
       if (account == removed)
         continue;
 
-      if (draft != NULL && g_str_equal (bp_account_get_id (account), bp_account_get_id (draft)))
+      if (draft != NULL)
         {
           object = bp_account_to_json (draft);
-          draft_written = TRUE;
+          g_hash_table_add (written, draft);
         }
       else
         {
           object = bp_account_to_json (account);
           /* Making one account default clears the others of its type in the same save. */
-          if (draft_is_default && G_OBJECT_TYPE (account) == draft_type)
+          if (is_default_taken (drafts, account))
             json_object_set_boolean_member (object, "default", FALSE);
         }
 
       json_array_add_object_element (array, g_steal_pointer (&object));
     }
 
-  if (draft != NULL && !draft_written)
-    json_array_add_object_element (array, bp_account_to_json (draft));
+  for (guint i = 0; drafts != NULL && i < drafts->len; i++)
+    {
+      BpAccount *draft = g_ptr_array_index (drafts, i);
+
+      if (!g_hash_table_contains (written, draft))
+        json_array_add_object_element (array, bp_account_to_json (draft));
+    }
 
   return array;
 }
 
 static char *
 serialize_store (BpAccountStore *self,
-                 BpAccount      *draft,
+                 GPtrArray      *drafts,
                  BpAccount      *removed,
                  gsize          *length)
 {
@@ -546,7 +836,7 @@ serialize_store (BpAccountStore *self,
     }
 
   json_object_set_int_member (root, "version", BP_ACCOUNT_STORE_FORMAT_VERSION);
-  json_object_set_array_member (root, "accounts", serialize_accounts (self, draft, removed));
+  json_object_set_array_member (root, "accounts", serialize_accounts (self, drafts, removed));
 
   json_node_set_object (node, root);
   json_generator_set_root (generator, node);
@@ -633,8 +923,24 @@ secret_change_free (SecretChange *change)
 typedef enum
 {
   OPERATION_APPLY,
+  OPERATION_APPLY_BATCH,
   OPERATION_DELETE,
 } OperationKind;
+
+/* One draft of a batch and the saved account it replaces (NULL: new). */
+typedef struct
+{
+  BpAccount *draft;
+  BpAccount *saved;
+} BatchItem;
+
+static void
+batch_item_free (BatchItem *item)
+{
+  g_clear_object (&item->draft);
+  g_clear_object (&item->saved);
+  g_free (item);
+}
 
 /* One change of the store: apply a draft, or delete an account. It reads the
  * old keyring values, writes the new ones, writes the file, and then changes
@@ -649,6 +955,7 @@ typedef struct
   guint          next;        /* index into changes of the step under way */
   WriteJob      *write_job;
   GError        *failure;     /* the error being reported while rolling back */
+  GPtrArray     *batch;       /* apply-batch: BatchItem, in order; no keyring changes */
 } Operation;
 
 static void
@@ -659,6 +966,7 @@ operation_free (Operation *op)
   g_clear_pointer (&op->changes, g_ptr_array_unref);
   g_clear_pointer (&op->write_job, write_job_free);
   g_clear_error (&op->failure);
+  g_clear_pointer (&op->batch, g_ptr_array_unref);
   g_free (op->label_name);
   g_free (op);
 }
@@ -755,11 +1063,11 @@ roll_back_next_secret (GTask *task)
 {
   BpAccountStore *self = g_task_get_source_object (task);
   Operation *op = g_task_get_task_data (task);
-  const char *id = bp_account_get_id (op->draft != NULL ? op->draft : op->account);
 
   while (op->next < op->changes->len)
     {
       SecretChange *change = g_ptr_array_index (op->changes, op->next);
+      const char *id = bp_account_get_id (op->draft != NULL ? op->draft : op->account);
 
       if (!change->done)
         {
@@ -808,6 +1116,11 @@ update_account_from_draft (BpAccount *account,
           || (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
         continue;
 
+      /* A property that is a secret is copied with the known secrets below:
+       * one the draft never loaded must not become known and empty here. */
+      if (g_strv_contains (bp_account_get_secret_kinds (draft), pspec->name))
+        continue;
+
       g_value_init (&value, pspec->value_type);
       g_object_get_property (G_OBJECT (draft), pspec->name, &value);
       g_object_set_property (G_OBJECT (account), pspec->name, &value);
@@ -820,29 +1133,21 @@ update_account_from_draft (BpAccount *account,
   g_object_thaw_notify (G_OBJECT (account));
 }
 
+/* @account: (nullable): the saved account @draft replaces */
 static void
-commit_operation (BpAccountStore *self,
-                  Operation      *op)
+commit_draft (BpAccountStore *self,
+              BpAccount      *draft,
+              BpAccount      *account)
 {
   guint position;
 
-  if (op->kind == OPERATION_DELETE)
-    {
-      if (g_ptr_array_find (self->accounts, op->account, &position))
-        {
-          g_ptr_array_remove_index (self->accounts, position);
-          emit_items_changed (self, position, 1, 0);
-        }
-      return;
-    }
-
-  if (bp_account_get_is_default (op->draft))
+  if (bp_account_get_is_default (draft))
     {
       for (guint i = 0; i < self->accounts->len; i++)
         {
           BpAccount *other = g_ptr_array_index (self->accounts, i);
 
-          if (other != op->account && G_OBJECT_TYPE (other) == G_OBJECT_TYPE (op->draft)
+          if (other != account && G_OBJECT_TYPE (other) == G_OBJECT_TYPE (draft)
               && bp_account_get_is_default (other))
             {
               bp_account_set_is_default (other, FALSE);
@@ -851,15 +1156,47 @@ commit_operation (BpAccountStore *self,
         }
     }
 
-  if (op->account != NULL && g_ptr_array_find (self->accounts, op->account, &position))
+  if (account != NULL && g_ptr_array_find (self->accounts, account, &position))
     {
-      update_account_from_draft (op->account, op->draft);
+      update_account_from_draft (account, draft);
       emit_items_changed (self, position, 1, 1);
     }
   else
     {
-      g_ptr_array_add (self->accounts, bp_account_copy (op->draft));
+      g_ptr_array_add (self->accounts, bp_account_copy (draft));
       emit_items_changed (self, self->accounts->len - 1, 0, 1);
+    }
+}
+
+static void
+commit_operation (BpAccountStore *self,
+                  Operation      *op)
+{
+  guint position;
+
+  switch (op->kind)
+    {
+    case OPERATION_DELETE:
+      if (g_ptr_array_find (self->accounts, op->account, &position))
+        {
+          g_ptr_array_remove_index (self->accounts, position);
+          emit_items_changed (self, position, 1, 0);
+        }
+      break;
+
+    case OPERATION_APPLY_BATCH:
+      for (guint i = 0; i < op->batch->len; i++)
+        {
+          BatchItem *item = g_ptr_array_index (op->batch, i);
+
+          commit_draft (self, item->draft, item->saved);
+        }
+      break;
+
+    case OPERATION_APPLY:
+    default:
+      commit_draft (self, op->draft, op->account);
+      break;
     }
 }
 
@@ -1079,6 +1416,10 @@ prepare_delete (BpAccountStore  *self,
   return TRUE;
 }
 
+static gboolean prepare_apply_batch (BpAccountStore  *self,
+                                     Operation       *op,
+                                     GError         **error);
+
 static void
 start_operation (GTask *task)
 {
@@ -1101,15 +1442,24 @@ start_operation (GTask *task)
       return;
     }
 
-  if (op->kind == OPERATION_APPLY)
+  switch (op->kind)
     {
+    case OPERATION_APPLY:
       /* The account may have been deleted while this apply waited its turn. */
       if (op->account != NULL && !g_ptr_array_find (self->accounts, op->account, NULL))
         g_clear_object (&op->account);
       prepared = prepare_apply (self, op, &error);
+      break;
+
+    case OPERATION_APPLY_BATCH:
+      prepared = prepare_apply_batch (self, op, &error);
+      break;
+
+    case OPERATION_DELETE:
+    default:
+      prepared = prepare_delete (self, op, &error);
+      break;
     }
-  else
-    prepared = prepare_delete (self, op, &error);
 
   if (!prepared)
     {
@@ -1120,10 +1470,30 @@ start_operation (GTask *task)
   /* Serialised now, against the model as it is when this change runs. */
   op->write_job = g_new0 (WriteJob, 1);
   op->write_job->path = g_file_get_path (self->file);
-  op->write_job->contents = serialize_store (self,
-                                             op->kind == OPERATION_APPLY ? op->draft : NULL,
-                                             op->kind == OPERATION_DELETE ? op->account : NULL,
-                                             &op->write_job->length);
+  if (op->kind == OPERATION_APPLY_BATCH)
+    {
+      g_autoptr(GPtrArray) drafts = g_ptr_array_new ();
+
+      for (guint i = 0; i < op->batch->len; i++)
+        g_ptr_array_add (drafts, ((BatchItem *) g_ptr_array_index (op->batch, i))->draft);
+      op->write_job->contents = serialize_store (self, drafts, NULL, &op->write_job->length);
+
+      /* No keyring item to change: the file is the whole transaction. */
+      write_store_file (task);
+      return;
+    }
+
+  if (op->kind == OPERATION_APPLY)
+    {
+      g_autoptr(GPtrArray) drafts = g_ptr_array_new ();
+
+      g_ptr_array_add (drafts, op->draft);
+      op->write_job->contents = serialize_store (self, drafts, NULL, &op->write_job->length);
+    }
+  else
+    {
+      op->write_job->contents = serialize_store (self, NULL, op->account, &op->write_job->length);
+    }
 
   /* A change is not cancelled half-way: from here it completes or rolls back. */
   op->next = 0;
@@ -1226,6 +1596,164 @@ bp_account_store_delete_finish (BpAccountStore  *self,
   g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_account_store_delete_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Saving several drafts at once (import)                              */
+
+/* The store as it will be after the batch: saved accounts (those a draft
+ * replaces by the draft), then the new drafts. */
+static GListModel *
+make_store_after_batch (BpAccountStore *self,
+                        GPtrArray      *batch)
+{
+  GListStore *after = g_list_store_new (BP_TYPE_ACCOUNT);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      BpAccount *account = g_ptr_array_index (self->accounts, i);
+      BpAccount *item = account;
+
+      for (guint j = 0; j < batch->len; j++)
+        {
+          BatchItem *batch_item = g_ptr_array_index (batch, j);
+
+          if (batch_item->saved == account)
+            item = batch_item->draft;
+        }
+
+      g_list_store_append (after, item);
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      BatchItem *batch_item = g_ptr_array_index (batch, i);
+
+      if (batch_item->saved == NULL)
+        g_list_store_append (after, batch_item->draft);
+    }
+
+  return G_LIST_MODEL (after);
+}
+
+static gboolean
+prepare_apply_batch (BpAccountStore  *self,
+                     Operation       *op,
+                     GError         **error)
+{
+  g_autoptr(GString) details = g_string_new (NULL);
+  g_autoptr(GHashTable) defaults = g_hash_table_new (NULL, NULL);
+  g_autoptr(GListModel) after = NULL;
+
+  for (guint i = 0; i < op->batch->len; i++)
+    {
+      BatchItem *item = g_ptr_array_index (op->batch, i);
+
+      /* A saved account deleted while the batch waited: its draft is new again. */
+      if (item->saved != NULL && !g_ptr_array_find (self->accounts, item->saved, NULL))
+        g_clear_object (&item->saved);
+      if (item->saved != NULL)
+        bp_account_applied_over (item->draft, item->saved);
+    }
+
+  after = make_store_after_batch (self, op->batch);
+
+  for (guint i = 0; i < op->batch->len; i++)
+    {
+      BatchItem *item = g_ptr_array_index (op->batch, i);
+      const char *name = bp_account_get_name (item->draft);
+      g_autoptr(GPtrArray) problems = bp_account_validate (item->draft, after);
+      gpointer type = GSIZE_TO_POINTER (G_OBJECT_TYPE (item->draft));
+
+      if (bp_problems_has_errors (problems))
+        {
+          g_autofree char *text = bp_problems_to_string (problems, BP_SEVERITY_ERROR);
+
+          g_string_append_printf (details, "\n“%s”: %s", name, text);
+        }
+
+      if (bp_account_get_is_default (item->draft))
+        {
+          if (g_hash_table_contains (defaults, type))
+            g_string_append_printf (details, "\n“%s”: %s", name,
+                                    _("Another account of the batch is already made the default."));
+          g_hash_table_add (defaults, type);
+        }
+    }
+
+  if (details->len > 0)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   _("The accounts cannot be saved, so none was:%s"), details->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+bp_account_store_apply_batch_async (BpAccountStore      *self,
+                                    GPtrArray           *drafts,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (BP_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (drafts != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  op = g_new0 (Operation, 1);
+  op->kind = OPERATION_APPLY_BATCH;
+  op->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_change_free);
+  op->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_item_free);
+
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      BpAccount *draft = g_ptr_array_index (drafts, i);
+      g_auto(GStrv) known = NULL;
+      BatchItem *item;
+      BpAccount *saved;
+
+      if (!BP_IS_ACCOUNT (draft) || !g_hash_table_add (ids, (gpointer) bp_account_get_id (draft)))
+        {
+          operation_free (op);
+          g_return_if_reached ();
+        }
+
+      known = bp_account_list_known_secrets (draft);
+      saved = bp_account_store_find_by_id (self, bp_account_get_id (draft));
+      if (known[0] != NULL || saved == draft)
+        {
+          operation_free (op);
+          g_return_if_reached ();
+        }
+
+      item = g_new0 (BatchItem, 1);
+      item->draft = g_object_ref (draft);
+      item->saved = saved != NULL ? g_object_ref (saved) : NULL;
+      g_ptr_array_add (op->batch, item);
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bp_account_store_apply_batch_async);
+  g_task_set_task_data (task, op, (GDestroyNotify) operation_free);
+  queue_operation (self, task);
+}
+
+gboolean
+bp_account_store_apply_batch_finish (BpAccountStore  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_account_store_apply_batch_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

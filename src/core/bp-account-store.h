@@ -20,8 +20,9 @@ G_DECLARE_FINAL_TYPE (BpAccountStore, bp_account_store, BP, ACCOUNT_STORE, GObje
  * The saved accounts, as a GListModel of BpAccount in file order. The rest of
  * an account is kept in a JSON file (dir 0700, file 0600, atomic and durable
  * writes); secrets go to the keyring through BpSecretStore and never to the
- * file. Changes happen only through bp_account_store_apply_async() and
- * bp_account_store_delete_async(), one at a time; each is one transaction.
+ * file. Changes happen only through bp_account_store_apply_async(),
+ * bp_account_store_apply_batch_async() and bp_account_store_delete_async(),
+ * one at a time; each is one transaction.
  */
 
 BpAccountStore *bp_account_store_new                 (GFile               *file,
@@ -53,6 +54,23 @@ void            bp_account_store_apply_async         (BpAccountStore      *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean        bp_account_store_apply_finish        (BpAccountStore      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Saves several drafts as one transaction: each is validated against the
+ * store as it will be afterwards (names unique, at most one default of a
+ * type among the drafts), then the file is written once. All or nothing: if
+ * one draft is invalid or the file cannot be written, nothing changes. A
+ * draft with the id of a saved account replaces it as Apply does; the others
+ * are added, in order. A batch writes no keyring item, so its drafts must
+ * know no secret (imported accounts have none): the saved accounts keep
+ * theirs. */
+void            bp_account_store_apply_batch_async   (BpAccountStore      *self,
+                                                      GPtrArray           *drafts,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        bp_account_store_apply_batch_finish  (BpAccountStore      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 

@@ -56,6 +56,10 @@ G_BEGIN_DECLS
  *   "View Setup and Configuration" or REQUEST_LIMIT_EXCEEDED; the message quotes Salesforce's.
  * @BP_ERROR_BROWSER: no web browser could be opened for the authorize URL (the attempt goes on:
  *   the URL can be copied).
+ * @BP_ERROR_NOT_AN_EXPORT: the file given to import is not an Integration Accounts export (not
+ *   JSON, another format, or a member of the wrong type); the message says where.
+ * @BP_ERROR_EXPORT_TOO_NEW: the export file was written by a newer format version; the message
+ *   names the versions and says to update the application.
  *
  * The one error domain of Integration Accounts. Every failure shown to a user
  * carries one of these codes and a translated message that says what to do.
@@ -96,6 +100,8 @@ typedef enum
   BP_ERROR_INVALID_SESSION,
   BP_ERROR_PERMISSION_DENIED,
   BP_ERROR_BROWSER,
+  BP_ERROR_NOT_AN_EXPORT,
+  BP_ERROR_EXPORT_TOO_NEW,
 } BpError;
 
 GQuark bp_error_quark (void);

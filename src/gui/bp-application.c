@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "bp-application.h"
+#include "bp-command-line.h"
+#include "bp-command.h"
 #include "bp-window.h"
 
 /* PROFILE is "default" or "development" (meson -Dprofile=…). */
@@ -22,6 +24,14 @@ struct _BpApplication
   /* Why the store could not be read, until a window has shown it. */
   GError         *load_error;
   gboolean        is_loaded;
+
+  /* Command lines another process forwarded (--import) before the store
+   * was loaded; they run once it is. */
+  GQueue          waiting_commands;
+
+  /* build-aux/bench's start-up probe; 0 when it is off. */
+  gint64          bench_exec_time;
+  gint64          bench_first_frame;
 };
 
 G_DEFINE_FINAL_TYPE (BpApplication, bp_application, GTK_TYPE_APPLICATION)
@@ -31,7 +41,7 @@ bp_application_new (void)
 {
   return g_object_new (BP_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
 }
@@ -55,6 +65,143 @@ show_load_error (BpApplication *self)
   bp_window_show_error (BP_WINDOW (window), self->load_error->message);
 }
 
+/* Start-up probe for build-aux/bench (docs/performance.md). Inert unless
+ * BP_BENCH_EXEC_TIME holds the CLOCK_MONOTONIC time in µs at which the
+ * benchmark's launcher exec'd us: then, at the first frame drawn after the
+ * store has loaded, print the time since exec and the renderer, and quit. */
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      BpApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  gint64 elapsed = g_get_monotonic_time () - self->bench_exec_time;
+
+  if (self->bench_first_frame == 0)
+    self->bench_first_frame = elapsed;
+  if (!self->is_loaded || window == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  g_print ("bp-bench: first-frame-us=%" G_GINT64_FORMAT " content-frame-us=%" G_GINT64_FORMAT " renderer=%s\n",
+           self->bench_first_frame, elapsed,
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+  g_application_quit (G_APPLICATION (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line (src/cli): --list, --check-limits, --export and --version
+ * run in handle-local-options, before start-up, without GTK or a display;
+ * --import comes here when this instance runs, so that its store and its
+ * window take the accounts. */
+
+static int
+bp_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  return bp_command_line_handle_local_options (application, options, BP_APPLICATION (application)->store);
+}
+
+typedef struct
+{
+  BpApplication           *self;
+  GApplicationCommandLine *command_line;
+} CommandRun;
+
+static void
+command_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CommandRun *run = user_data;
+  BpCommand *command = BP_COMMAND (object);
+  BpExitStatus status = bp_command_run_finish (command, result);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (run->self));
+
+  /* The list shows the imported accounts already; the banner says what happened. */
+  if (bp_command_get_summary (command) != NULL && BP_IS_WINDOW (window))
+    bp_window_show_message (BP_WINDOW (window), bp_command_get_summary (command));
+
+  /* The other process exits with this status once the command line is released. */
+  g_application_command_line_set_exit_status (run->command_line, status);
+  g_application_release (G_APPLICATION (run->self));
+
+  g_object_unref (run->command_line);
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+static void
+run_command_line (BpApplication           *self,
+                  GApplicationCommandLine *command_line)
+{
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autoptr(BpCommand) command = NULL;
+  g_autoptr(GError) error = NULL;
+  CommandRun *run;
+
+  command = bp_command_new_from_options (options, &error);
+  if (command == NULL)
+    {
+      g_application_command_line_printerr (command_line, "%s\n", error->message);
+      g_application_command_line_set_exit_status (command_line, BP_EXIT_USAGE);
+      return;
+    }
+
+  run = g_new0 (CommandRun, 1);
+  run->self = g_object_ref (self);
+  run->command_line = g_object_ref (command_line);
+
+  g_application_hold (G_APPLICATION (self));
+  bp_command_run_async (command, command_line, self->store, NULL, command_done_cb, run);
+}
+
+static int
+bp_application_command_line (GApplication            *application,
+                             GApplicationCommandLine *command_line)
+{
+  BpApplication *self = BP_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autoptr(BpCommand) command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  command = bp_command_new_from_options (options, &error);
+  if (command == NULL)
+    {
+      g_application_command_line_printerr (command_line, "%s\n", error->message);
+      return BP_EXIT_USAGE;
+    }
+
+  if (bp_command_get_kind (command) == BP_COMMAND_KIND_NONE)
+    {
+      g_application_activate (application);
+      return BP_EXIT_OK;
+    }
+
+  /* The exit status is set when the command is done. */
+  if (!self->is_loaded)
+    {
+      g_application_hold (application);
+      g_queue_push_tail (&self->waiting_commands, g_object_ref (command_line));
+      return BP_EXIT_OK;
+    }
+
+  run_command_line (self, command_line);
+  return BP_EXIT_OK;
+}
+
+static void
+run_waiting_commands (BpApplication *self)
+{
+  GApplicationCommandLine *command_line;
+
+  while ((command_line = g_queue_pop_head (&self->waiting_commands)) != NULL)
+    {
+      run_command_line (self, command_line);
+      g_object_unref (command_line);
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
 static void
 store_loaded_cb (GObject      *object,
                  GAsyncResult *result,
@@ -64,6 +211,10 @@ store_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->is_loaded = TRUE;
+
+  /* The probe waits for a frame drawn after the load, even an unchanged one. */
+  if (self->bench_exec_time > 0 && gtk_application_get_active_window (GTK_APPLICATION (self)) != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
 
   /* A corrupt file was moved aside and the list is empty; a newer format
    * leaves the store read-only. Either way the administrator must read why. */
@@ -75,6 +226,7 @@ store_loaded_cb (GObject      *object,
       show_load_error (self);
     }
 
+  run_waiting_commands (self);
   g_application_release (G_APPLICATION (self));
 }
 
@@ -158,11 +310,17 @@ bp_application_activate (GApplication *application)
 {
   BpApplication *self = BP_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  gboolean is_new = window == NULL;
 
-  if (window == NULL)
+  if (is_new)
     window = GTK_WINDOW (bp_window_new (GTK_APPLICATION (self), self->store));
 
   gtk_window_present (window);
+
+  /* Presenting realized it: its frame clock exists now. */
+  if (is_new && self->bench_exec_time > 0)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                             G_CALLBACK (bench_after_paint_cb), self, 0);
 
   if (self->is_loaded)
     show_load_error (self);
@@ -188,6 +346,7 @@ bp_application_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
   g_clear_error (&self->load_error);
+  g_queue_clear_full (&self->waiting_commands, g_object_unref);
 
   G_OBJECT_CLASS (bp_application_parent_class)->dispose (object);
 }
@@ -202,6 +361,8 @@ bp_application_class_init (BpApplicationClass *klass)
   object_class->dispose = bp_application_dispose;
   app_class->startup = bp_application_startup;
   app_class->activate = bp_application_activate;
+  app_class->handle_local_options = bp_application_handle_local_options;
+  app_class->command_line = bp_application_command_line;
   gtk_app_class->window_added = bp_application_window_added;
 }
 
@@ -209,7 +370,14 @@ static void
 bp_application_init (BpApplication *self)
 {
   g_autoptr(GFile) file = bp_account_store_get_default_file ();
+  const char *bench_exec_time = g_getenv ("BP_BENCH_EXEC_TIME");
+
+  if (bench_exec_time != NULL)
+    self->bench_exec_time = g_ascii_strtoll (bench_exec_time, NULL, 10);
 
   self->secrets = bp_secret_store_new ();
   self->store = bp_account_store_new (file, self->secrets);
+  g_queue_init (&self->waiting_commands);
+
+  bp_command_line_add_options (G_APPLICATION (self));
 }

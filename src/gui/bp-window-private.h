@@ -25,7 +25,7 @@ struct _BpWindow
   BpTokenKeeper        *keeper;
   BpPendingToken       *pending_token;
 
-  /* The list: saved accounts, then the new unsaved draft, filtered and sorted. */
+  /* The list: saved accounts, then the new unsaved draft, sorted, then filtered. */
   GListStore           *unsaved;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
@@ -80,6 +80,13 @@ void     bp_window_salesforce_revoke_async    (BpWindow        *self,
                                                gpointer         user_data);
 void     bp_window_salesforce_revoke_finish   (BpWindow        *self,
                                                GAsyncResult    *result);
+
+/* bp-window-transfer.c: Export… and Import… of the primary menu */
+void     bp_window_transfer_class_init        (GtkWidgetClass  *widget_class);
+void     bp_window_export_to_file             (BpWindow        *self,
+                                               GFile           *file);
+void     bp_window_import_from_file           (BpWindow        *self,
+                                               GFile           *file);
 
 /* bp-window.c, for bp-window-salesforce.c */
 void     bp_window_show_pane_error            (BpWindow        *self,

@@ -41,6 +41,19 @@ bp_window_show_error (BpWindow   *self,
   g_return_if_fail (BP_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
+  gtk_widget_add_css_class (gtk_revealer_get_child (self->banner_revealer), "error");
+  gtk_label_set_text (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+void
+bp_window_show_message (BpWindow   *self,
+                        const char *message)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  gtk_widget_remove_css_class (gtk_revealer_get_child (self->banner_revealer), "error");
   gtk_label_set_text (self->banner_label, message);
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
 }
@@ -83,11 +96,11 @@ static guint
 find_position (BpWindow  *self,
                BpAccount *account)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(BpAccount) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), i);
+      g_autoptr(BpAccount) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
 
       if (item == account)
         return i;
@@ -221,16 +234,124 @@ describe_token (BpAccount *account)
     }
 }
 
+/* Text derived from one of an account's strings (a case-folded copy, a
+ * collation key), kept on the account together with the string it was made
+ * from, and made again only when that string has changed. With 10,000
+ * accounts a search looks at every account on each key press and a sort
+ * compares each one some 14 times: deriving the text every time was most of
+ * the cost of both (docs/performance.md). */
+typedef struct
+{
+  char *source;
+  char *derived;
+} DerivedText;
+
+static void
+derived_text_free (gpointer data)
+{
+  DerivedText *text = data;
+
+  g_free (text->source);
+  g_free (text->derived);
+  g_free (text);
+}
+
+typedef enum
+{
+  DERIVED_FOLDED_NAME,
+  DERIVED_FOLDED_URL,
+  DERIVED_NAME_KEY,
+  DERIVED_TOKEN_KEY,
+  N_DERIVED
+} Derived;
+
+static const char * const derived_names[N_DERIVED] = {
+  "bp-window-folded-name", "bp-window-folded-url", "bp-window-name-key", "bp-window-token-key",
+};
+
+static GQuark derived_quarks[N_DERIVED];   /* set in class_init */
+
+static const char *
+get_derived_text (BpAccount   *account,
+                  Derived      what,
+                  const char  *source,
+                  char      *(*derive) (const char *source))
+{
+  GQuark quark = derived_quarks[what];
+  DerivedText *text = g_object_get_qdata (G_OBJECT (account), quark);
+
+  if (source == NULL)
+    source = "";
+
+  if (text == NULL || strcmp (text->source, source) != 0)
+    {
+      text = g_new (DerivedText, 1);
+      text->source = g_strdup (source);
+      text->derived = derive (source);
+      g_object_set_qdata_full (G_OBJECT (account), quark, text, derived_text_free);
+    }
+
+  return text->derived;
+}
+
+/* The same for the type name, which belongs to the class (and is translated
+ * on every call): one text per account type for the whole process. */
+static const char *
+get_type_text (BpAccount  *account,
+               gboolean    as_sort_key,
+               char     *(*derive) (const char *source))
+{
+  static GHashTable *texts[2];   /* GType → text */
+  GType type = G_OBJECT_TYPE (account);
+  char *text;
+
+  if (texts[as_sort_key] == NULL)
+    texts[as_sort_key] = g_hash_table_new (NULL, NULL);
+
+  text = g_hash_table_lookup (texts[as_sort_key], GSIZE_TO_POINTER (type));
+  if (text == NULL)
+    {
+      text = derive (bp_account_get_type_name (account));
+      g_hash_table_insert (texts[as_sort_key], GSIZE_TO_POINTER (type), text);
+    }
+
+  return text;
+}
+
+static char *
+fold_case (const char *text)
+{
+  return g_utf8_casefold (text, -1);
+}
+
+/* What GtkStringSorter compares (it ignores case by default). */
+static char *
+make_sort_key (const char *text)
+{
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+
+  return g_utf8_collate_key (folded, -1);
+}
+
+/* What g_utf8_collate() compares. */
+static char *
+make_collate_key (const char *text)
+{
+  return g_utf8_collate_key (text, -1);
+}
+
+static const char *
+get_url (BpAccount *account)
+{
+  return BP_IS_SALESFORCE_ACCOUNT (account) ? bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (account)) : "";
+}
+
 static gboolean
 account_matches_search (gpointer item,
                         gpointer user_data)
 {
   BpWindow *self = user_data;
   BpAccount *account = item;
-  g_autofree char *name = NULL;
-  g_autofree char *type = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *url_text = NULL;
 
   if (self->search_text == NULL)
     return TRUE;
@@ -239,15 +360,11 @@ account_matches_search (gpointer item,
   if (is_unsaved (self, account))
     return TRUE;
 
-  name = g_utf8_casefold (bp_account_get_name (account) ?: "", -1);
-  type = g_utf8_casefold (bp_account_get_type_name (account), -1);
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (account), "url") != NULL)
-    g_object_get (account, "url", &url_text, NULL);
-  url = g_utf8_casefold (url_text ?: "", -1);
-
-  return strstr (name, self->search_text) != NULL
-         || strstr (type, self->search_text) != NULL
-         || strstr (url, self->search_text) != NULL;
+  return strstr (get_derived_text (account, DERIVED_FOLDED_NAME, bp_account_get_name (account), fold_case),
+                 self->search_text) != NULL
+         || strstr (get_type_text (account, FALSE, fold_case), self->search_text) != NULL
+         || strstr (get_derived_text (account, DERIVED_FOLDED_URL, get_url (account), fold_case),
+                    self->search_text) != NULL;
 }
 
 static void
@@ -255,12 +372,22 @@ on_search_changed_cb (BpWindow       *self,
                       GtkSearchEntry *entry)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autofree char *old_text = g_steal_pointer (&self->search_text);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
-  g_clear_pointer (&self->search_text, g_free);
   if (*text != '\0')
     self->search_text = g_utf8_casefold (text, -1);
 
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* A longer search hides more and a shorter one shows more: the filter then
+   * only looks again at the accounts shown, or at those hidden. */
+  if (g_strcmp0 (old_text, self->search_text) == 0)
+    return;
+  else if (old_text == NULL || (self->search_text != NULL && strstr (self->search_text, old_text) != NULL))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (self->search_text == NULL || strstr (old_text, self->search_text) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
   update_list_page (self);
 }
 
@@ -288,6 +415,9 @@ setup_label_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
+/* GTK 4.8 keeps some 200 rows built whatever the height of the list, and
+ * builds them again as a search changes which accounts they show: the
+ * "Unsaved" tag is only made for the one row that needs it. */
 static void
 setup_name_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -295,13 +425,10 @@ setup_name_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *tag = gtk_label_new (_("Unsaved"));
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (tag, "bp-unsaved-tag");
   gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), tag);
   gtk_list_item_set_child (item, box);
 }
 
@@ -314,12 +441,18 @@ bind_name_cb (GtkSignalListItemFactory *factory,
   BpAccount *account = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkWidget *label = gtk_widget_get_first_child (box);
-  GtkWidget *tag = gtk_widget_get_next_sibling (label);
   GBinding *binding;
 
   binding = g_object_bind_property (account, "name", label, "label", G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (item), "bp-name-binding", binding);
-  gtk_widget_set_visible (tag, is_unsaved (self, account));
+
+  if (is_unsaved (self, account))
+    {
+      GtkWidget *tag = gtk_label_new (_("Unsaved"));
+
+      gtk_widget_add_css_class (tag, "bp-unsaved-tag");
+      gtk_box_append (GTK_BOX (box), tag);
+    }
 }
 
 static void
@@ -328,9 +461,13 @@ unbind_name_cb (GtkSignalListItemFactory *factory,
                 gpointer                  user_data)
 {
   GBinding *binding = g_object_steal_data (G_OBJECT (item), "bp-name-binding");
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *tag = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
 
   if (binding != NULL)
     g_binding_unbind (binding);
+  if (tag != NULL)
+    gtk_box_remove (GTK_BOX (box), tag);
 }
 
 static void
@@ -379,12 +516,34 @@ bind_token_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), describe_token (account));
 }
 
+/* GtkColumnViewSorter (GTK 4.8) has no sort keys: it compares two accounts at
+ * a time, and a GtkStringSorter made both collation keys on every comparison
+ * (half a second to sort 10,000 accounts). The keys are kept instead. */
+static int
+compare_names_cb (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  return strcmp (get_derived_text ((BpAccount *) a, DERIVED_NAME_KEY, bp_account_get_name ((BpAccount *) a), make_sort_key),
+                 get_derived_text ((BpAccount *) b, DERIVED_NAME_KEY, bp_account_get_name ((BpAccount *) b), make_sort_key));
+}
+
+static int
+compare_types_cb (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  return strcmp (get_type_text ((BpAccount *) a, TRUE, make_sort_key),
+                 get_type_text ((BpAccount *) b, TRUE, make_sort_key));
+}
+
 static int
 compare_token_cb (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
-  return g_utf8_collate (describe_token ((BpAccount *) a), describe_token ((BpAccount *) b));
+  return strcmp (get_derived_text ((BpAccount *) a, DERIVED_TOKEN_KEY, describe_token ((BpAccount *) a), make_collate_key),
+                 get_derived_text ((BpAccount *) b, DERIVED_TOKEN_KEY, describe_token ((BpAccount *) b), make_collate_key));
 }
 
 static void
@@ -412,10 +571,10 @@ setup_columns (BpWindow *self)
 {
   set_column (self->name_column, G_CALLBACK (setup_name_cb), G_CALLBACK (bind_name_cb),
               G_CALLBACK (unbind_name_cb),
-              GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (BP_TYPE_ACCOUNT, NULL, "name"))),
+              GTK_SORTER (gtk_custom_sorter_new (compare_names_cb, NULL, NULL)),
               self);
   set_column (self->type_column, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_type_cb), NULL,
-              GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (BP_TYPE_ACCOUNT, NULL, "type-name"))),
+              GTK_SORTER (gtk_custom_sorter_new (compare_types_cb, NULL, NULL)),
               self);
   set_column (self->default_column, G_CALLBACK (setup_default_cb), G_CALLBACK (bind_default_cb), NULL,
               GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (BP_TYPE_ACCOUNT, NULL, "is-default"))),
@@ -889,14 +1048,14 @@ deleted_cb (GObject      *object,
 
   /* The neighbour takes the place of the deleted account. */
   show_account (self, NULL);
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   if (n_items > 0)
     {
       g_autoptr(BpAccount) neighbour = NULL;
 
       if (position == GTK_INVALID_LIST_POSITION || position >= n_items)
         position = n_items - 1;
-      neighbour = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+      neighbour = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
       show_account (self, neighbour);
       select_account (self, neighbour);
     }
@@ -1144,11 +1303,14 @@ set_store (BpWindow       *self,
   g_list_store_append (sources, self->unsaved);
   all = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sources)));
 
-  self->filter = gtk_custom_filter_new (account_matches_search, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (all), g_object_ref (GTK_FILTER (self->filter)));
-  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
+  /* Sorted first, then filtered: a key press in the search only filters
+   * what is already sorted, and never sorts 10,000 accounts again. */
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (all),
                                           g_object_ref (gtk_column_view_get_sorter (self->account_list)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
+  self->filter = gtk_custom_filter_new (account_matches_search, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -1169,6 +1331,15 @@ static void
 bp_window_dispose (GObject *object)
 {
   BpWindow *self = BP_WINDOW (object);
+
+  /* The column view lets go of the models only when it is finalized, after
+   * this: a re-sort or a selection change then must not reach this window. */
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->filtered != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
 
   g_cancellable_cancel (self->cancellable);
   bp_window_salesforce_dispose (self);
@@ -1251,6 +1422,9 @@ bp_window_class_init (BpWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  for (guint i = 0; i < N_DERIVED; i++)
+    derived_quarks[i] = g_quark_from_static_string (derived_names[i]);
+
   g_type_ensure (BP_TYPE_ACCOUNT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bp-window.ui");
@@ -1278,6 +1452,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated_cb);
+  bp_window_transfer_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);

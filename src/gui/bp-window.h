@@ -16,5 +16,8 @@ BpWindow       *bp_window_new        (GtkApplication *application,
 BpAccountStore *bp_window_get_store  (BpWindow       *self);
 void            bp_window_show_error (BpWindow       *self,
                                       const char     *message);
+/* The same banner for news that is not an error (an import's result). */
+void            bp_window_show_message (BpWindow     *self,
+                                        const char   *message);
 
 G_END_DECLS
