@@ -220,6 +220,7 @@ update_header (BpLimitsDialog *self)
       g_autofree char *count = NULL;
 
       if (n_warning == 0)
+        /* xgettext:no-c-format */
         count = g_strdup (_("No limit is at 80 % or more."));
       else
         count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -479,6 +480,24 @@ setup_limit_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, expander);
 }
 
+/* GTK 4.8 asks the display server where the pointer is each time a visible
+ * widget gets a tooltip: a round trip for each of the 200 rows a column
+ * view builds (half the time to show 5,000 limits under X11). A cell being
+ * bound needs no such check, so its tooltip is set while it is hidden. */
+static void
+set_tooltip_text (GtkWidget  *widget,
+                  const char *text)
+{
+  gboolean is_visible = gtk_widget_get_visible (widget);
+
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0)
+    return;
+
+  gtk_widget_set_visible (widget, FALSE);
+  gtk_widget_set_tooltip_text (widget, text);
+  gtk_widget_set_visible (widget, is_visible);
+}
+
 static void
 bind_limit_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -490,7 +509,7 @@ bind_limit_cb (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), gtk_list_item_get_item (item));
   gtk_label_set_text (GTK_LABEL (label), bp_limit_get_title (limit));
-  gtk_widget_set_tooltip_text (label, bp_limit_get_name (limit));
+  set_tooltip_text (label, bp_limit_get_name (limit));
   set_dimmed (label, limit);
 }
 
@@ -606,7 +625,7 @@ bind_usage_cb (GtkSignalListItemFactory *factory,
     /* Translators: a limit whose maximum is 0 */
     description = g_strdup_printf (_("%s: no maximum"), bp_limit_get_title (limit));
 
-  gtk_widget_set_tooltip_text (bar, description);
+  set_tooltip_text (bar, description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
@@ -638,16 +657,85 @@ set_column (GtkColumnViewColumn *column,
   g_object_unref (sorter);
 }
 
-static GtkSorter *
-new_numeric_sorter (const char *property)
+/* GtkColumnViewSorter (GTK 4.8) compares two limits at a time: through
+ * property expressions every comparison read GValues, and a GtkStringSorter
+ * made both titles' collation keys each time; 5,000 limits take some 60,000
+ * comparisons. These read the limit directly, and a title's key, made as
+ * GtkStringSorter makes it (ignoring case), is kept on the limit, which
+ * never changes. */
+typedef enum
 {
-  return GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (BP_TYPE_LIMIT, NULL, property)));
+  SORT_BY_USED,
+  SORT_BY_MAX,
+  SORT_BY_REMAINING,
+  SORT_BY_FRACTION,
+} SortBy;
+
+#define COMPARE(a, b) (((a) > (b)) - ((a) < (b)))
+
+static int
+compare_values_cb (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  BpLimit *x = (BpLimit *) a;
+  BpLimit *y = (BpLimit *) b;
+
+  switch ((SortBy) GPOINTER_TO_INT (user_data))
+    {
+    case SORT_BY_USED:
+      return COMPARE (bp_limit_get_used (x), bp_limit_get_used (y));
+    case SORT_BY_MAX:
+      return COMPARE (bp_limit_get_max (x), bp_limit_get_max (y));
+    case SORT_BY_REMAINING:
+      return COMPARE (bp_limit_get_remaining (x), bp_limit_get_remaining (y));
+    case SORT_BY_FRACTION:
+    default:
+      return COMPARE (bp_limit_get_fraction (x), bp_limit_get_fraction (y));
+    }
+}
+
+#undef COMPARE
+
+static const char *
+get_title_key (BpLimit *limit)
+{
+  static GQuark quark;
+  char *key;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("bp-limits-dialog-title-key");
+
+  key = g_object_get_qdata (G_OBJECT (limit), quark);
+  if (key == NULL)
+    {
+      g_autofree char *folded = g_utf8_casefold (bp_limit_get_title (limit), -1);
+
+      key = g_utf8_collate_key (folded, -1);
+      g_object_set_qdata_full (G_OBJECT (limit), quark, key, g_free);
+    }
+
+  return key;
+}
+
+static int
+compare_titles_cb (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  return strcmp (get_title_key ((BpLimit *) a), get_title_key ((BpLimit *) b));
+}
+
+static GtkSorter *
+new_numeric_sorter (SortBy sort_by)
+{
+  return GTK_SORTER (gtk_custom_sorter_new (compare_values_cb, GINT_TO_POINTER (sort_by), NULL));
 }
 
 static GtkSorter *
 new_title_sorter (void)
 {
-  return GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (BP_TYPE_LIMIT, NULL, "title")));
+  return GTK_SORTER (gtk_custom_sorter_new (compare_titles_cb, NULL, NULL));
 }
 
 static void
@@ -656,13 +744,13 @@ setup_columns (BpLimitsDialog *self)
   set_column (self->limit_column, G_CALLBACK (setup_limit_cb), G_CALLBACK (bind_limit_cb),
               G_CALLBACK (unbind_limit_cb), new_title_sorter ());
   set_column (self->used_column, G_CALLBACK (setup_count_cb), G_CALLBACK (bind_used_cb), NULL,
-              new_numeric_sorter ("used"));
+              new_numeric_sorter (SORT_BY_USED));
   set_column (self->max_column, G_CALLBACK (setup_count_cb), G_CALLBACK (bind_max_cb), NULL,
-              new_numeric_sorter ("max"));
+              new_numeric_sorter (SORT_BY_MAX));
   set_column (self->remaining_column, G_CALLBACK (setup_count_cb), G_CALLBACK (bind_remaining_cb), NULL,
-              new_numeric_sorter ("remaining"));
+              new_numeric_sorter (SORT_BY_REMAINING));
   set_column (self->usage_column, G_CALLBACK (setup_usage_cb), G_CALLBACK (bind_usage_cb), NULL,
-              new_numeric_sorter ("fraction"));
+              new_numeric_sorter (SORT_BY_FRACTION));
 
   /* Most used first. */
   gtk_column_view_sort_by_column (self->limits_view, self->usage_column, GTK_SORT_DESCENDING);
