@@ -81,6 +81,16 @@ bp_question_ask_async (GtkWindow           *parent,
     if (body != NULL)
       gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", body);
 
+    /* GTK 4.8's message dialog has no accessible name: a screen reader
+     * would announce an unnamed dialog. Name it by its heading. */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (dialog),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, heading,
+                                    -1);
+    if (body != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dialog),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, body,
+                                      -1);
+
     for (int i = 0; buttons[i] != NULL; i++)
       gtk_dialog_add_button (GTK_DIALOG (dialog), buttons[i], i);
     if (default_button >= 0)

@@ -145,6 +145,13 @@ struct _BpEmulator
 
 G_DEFINE_FINAL_TYPE (BpEmulator, bp_emulator, G_TYPE_OBJECT)
 
+enum {
+  REQUEST_HANDLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Helpers */
 
 static void
@@ -865,6 +872,8 @@ dispatch (BpEmulator        *self,
     soup_server_message_set_status (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
   else
     set_api_error (message, SOUP_STATUS_NOT_FOUND, "NOT_FOUND", "The requested resource does not exist");
+
+  g_signal_emit (self, signals[REQUEST_HANDLED], 0, message, path, query);
 }
 
 typedef struct
@@ -1218,6 +1227,25 @@ static void
 bp_emulator_class_init (BpEmulatorClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = bp_emulator_finalize;
+
+  /**
+   * BpEmulator::request-handled:
+   * @self: the emulator
+   * @message: the request, answered (its status and body are set)
+   * @path: the request path
+   * @query: (nullable): the decoded query string
+   *
+   * Emitted after every request has been answered (after the latency, if
+   * any), so that a program can record what the emulator saw.
+   */
+  signals[REQUEST_HANDLED] = g_signal_new ("request-handled",
+                                           G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 3,
+                                           SOUP_TYPE_SERVER_MESSAGE,
+                                           G_TYPE_STRING,
+                                           G_TYPE_HASH_TABLE);
 }
 
 static void

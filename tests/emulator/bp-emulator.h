@@ -86,7 +86,8 @@ gboolean     bp_emulator_is_refresh_token_valid    (BpEmulator  *self,
 gboolean     bp_emulator_is_access_token_valid     (BpEmulator  *self,
                                                     const char  *access_token);
 
-/* Records */
+/* Records. Every answered request is also announced by the
+ * "request-handled" signal (SoupServerMessage, path, query). */
 guint        bp_emulator_get_authorize_count       (BpEmulator  *self);
 /* Code exchanges and refreshes that reached the token endpoint. */
 guint        bp_emulator_get_code_exchange_count   (BpEmulator  *self);

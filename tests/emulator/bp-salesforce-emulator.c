@@ -3,13 +3,17 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <signal.h>
 
 #include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "bp-emulator.h"
 
@@ -19,7 +23,131 @@
  *
  * It prints its base URL as the first line on stdout, then serves on
  * 127.0.0.1 until it is killed. Point the application at it with
- * BP_SALESFORCE_LOGIN_URL=<that URL>. */
+ * BP_SALESFORCE_LOGIN_URL=<that URL>.
+ *
+ * --record FILE appends one JSON object per line to FILE for every request
+ * it answered, so that a test driving the application can check what
+ * Salesforce would have seen (tests/e2e do):
+ *
+ *   {"method":"GET","path":"/services/oauth2/authorize","status":302,
+ *    "client_id":"…","redirect_uri":"http://localhost:1717/OauthRedirect",
+ *    "code_challenge_method":"S256","scope":"…","prompt":"…",
+ *    "has_state":true,"has_code_challenge":true}
+ *   {"method":"POST","path":"/services/oauth2/token","status":200,
+ *    "grant_type":"authorization_code","client_id":"…","redirect_uri":"…",
+ *    "has_code":true,"has_code_verifier":true,"has_client_secret":true,
+ *    "has_refresh_token":false}
+ *   {"method":"POST","path":"/services/oauth2/revoke","status":200,"token_sha256":"…"}
+ *   {"method":"GET","path":"/services/data/v63.0/limits/","status":200}
+ *
+ * No code, verifier, token or secret is written: a revoked token appears only
+ * as its SHA-256, for comparing with the one the test read from the keyring. */
+
+static void
+add_field (JsonBuilder *builder,
+           GHashTable  *fields,
+           const char  *name)
+{
+  const char *value = fields != NULL ? g_hash_table_lookup (fields, name) : NULL;
+
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_presence (JsonBuilder *builder,
+              GHashTable  *fields,
+              const char  *name)
+{
+  g_autofree char *member = g_strconcat ("has_", name, NULL);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, fields != NULL && g_hash_table_contains (fields, name));
+}
+
+static GHashTable *
+read_form (SoupServerMessage *message)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  return soup_form_decode (text);
+}
+
+static void
+request_handled_cb (BpEmulator        *emulator,
+                    SoupServerMessage *message,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  FILE *record = user_data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, soup_server_message_get_method (message));
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, path);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, soup_server_message_get_status (message));
+
+  if (strcmp (path, "/services/oauth2/authorize") == 0)
+    {
+      add_field (builder, query, "client_id");
+      add_field (builder, query, "redirect_uri");
+      add_field (builder, query, "code_challenge_method");
+      add_field (builder, query, "scope");
+      add_field (builder, query, "prompt");
+      add_presence (builder, query, "state");
+      add_presence (builder, query, "code_challenge");
+    }
+  else if (strcmp (path, "/services/oauth2/token") == 0)
+    {
+      g_autoptr(GHashTable) form = read_form (message);
+
+      add_field (builder, form, "grant_type");
+      add_field (builder, form, "client_id");
+      add_field (builder, form, "redirect_uri");
+      add_presence (builder, form, "code");
+      add_presence (builder, form, "code_verifier");
+      add_presence (builder, form, "client_secret");
+      add_presence (builder, form, "refresh_token");
+    }
+  else if (strcmp (path, "/services/oauth2/revoke") == 0)
+    {
+      g_autoptr(GHashTable) form = read_form (message);
+      const char *token = form != NULL ? g_hash_table_lookup (form, "token") : NULL;
+
+      json_builder_set_member_name (builder, "token_sha256");
+      if (token != NULL)
+        {
+          g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+
+          json_builder_add_string_value (builder, digest);
+        }
+      else
+        {
+          json_builder_add_null_value (builder);
+        }
+    }
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+
+  /* One write per line, flushed: a reader never sees half a request. */
+  fprintf (record, "%s\n", line);
+  fflush (record);
+}
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -49,6 +177,8 @@ main (int    argc,
   g_autofree char *client_id = NULL;
   g_autofree char *client_secret = NULL;
   g_autofree char *callback = NULL;
+  g_autofree char *record_path = NULL;
+  FILE *record = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: any free port)", "PORT" },
     { "latency", 0, 0, G_OPTION_ARG_INT, &latency, "Delay every answer by MS milliseconds", "MS" },
@@ -65,6 +195,8 @@ main (int    argc,
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "Accept only this consumer key", "KEY" },
     { "client-secret", 0, 0, G_OPTION_ARG_STRING, &client_secret, "Require this consumer secret", "SECRET" },
     { "callback", 0, 0, G_OPTION_ARG_STRING, &callback, "The Connected App's callback URL", "URL" },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
+      "Append one JSON line per answered request to FILE (no secrets)", "FILE" },
     { NULL }
   };
 
@@ -100,6 +232,17 @@ main (int    argc,
   bp_emulator_set_client (emulator, client_id, client_secret);
   bp_emulator_set_registered_callback (emulator, callback);
 
+  if (record_path != NULL)
+    {
+      record = fopen (record_path, "ae");
+      if (record == NULL)
+        {
+          g_printerr ("Cannot open %s: %s\n", record_path, g_strerror (errno));
+          return 1;
+        }
+      g_signal_connect (emulator, "request-handled", G_CALLBACK (request_handled_cb), record);
+    }
+
   if (!bp_emulator_start (emulator, port, &error))
     {
       g_printerr ("Cannot listen on 127.0.0.1:%d: %s\n", port, error->message);
@@ -115,6 +258,12 @@ main (int    argc,
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
+
+  if (record != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (emulator, request_handled_cb, record);
+      fclose (record);
+    }
 
   return 0;
 }
