@@ -446,6 +446,46 @@ test_unknown_fields_kept (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (account, "future-field")), ==, 3);
 }
 
+/* The usual file is read an account at a time (docs/performance.md): text
+ * that looks like structure inside strings, escapes, members before and
+ * after the list and odd white space must read exactly as JSON says. */
+static void
+test_load_tricky_text (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  static const char * const files[] = {
+    "\t{\"note\": \"] } [ { \\\" ,\", \"version\" : 1 ,\r\n"
+    " \"accounts\":\t[ {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\","
+    " \"name\": \"Braces } ] and \\\"quotes\\\" \\\\ \\u00e9\", \"idp-login-url\": \"/\","
+    " \"future\": {\"list\": [1, [2, {\"x\": \"]\"}], -1.5e3, true, null]}} ,\n"
+    " {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002\", \"type\": \"salesforce\", \"name\": \"{Second}\","
+    " \"idp-login-url\": \"/\"}\r\n ] , \"after\": [false, {}], \"n\": 0 }\n",
+    /* An escaped key is still "accounts". */
+    "{\"version\": 1, \"acc\\u006funts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\","
+    " \"name\": \"Braces } ] and \\\"quotes\\\" \\\\ \\u00e9\", \"idp-login-url\": \"/\"},"
+    " {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002\", \"type\": \"salesforce\", \"name\": \"{Second}\","
+    " \"idp-login-url\": \"/\"}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(BpAccountStore) store = bp_account_store_new (fixture->file, fixture->secrets);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BpAccount) first = NULL;
+      g_autoptr(BpAccount) second = NULL;
+
+      write_store_file (fixture, files[i], -1);
+      g_assert_true (bp_account_store_load (store, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+
+      first = g_list_model_get_item (G_LIST_MODEL (store), 0);
+      second = g_list_model_get_item (G_LIST_MODEL (store), 1);
+      g_assert_cmpstr (bp_account_get_name (first), ==, "Braces } ] and \"quotes\" \\ é");
+      g_assert_cmpstr (bp_account_get_name (second), ==, "{Second}");
+    }
+}
+
 static void
 test_one_default_per_type (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -806,6 +846,25 @@ count_items_changed_cb (GListModel *model,
 }
 
 static void
+test_saved_account_is_what_was_written (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) draft = make_account ("Typed");
+  g_autoptr(GError) error = NULL;
+  BpAccount *saved;
+
+  /* Typed with an upper-case host and no trailing slash... */
+  bp_salesforce_account_set_url (draft, "https://ACME.my.salesforce.com");
+  g_assert_true (apply (fixture->store, BP_ACCOUNT (draft), &error));
+  g_assert_no_error (error);
+
+  /* ...and saved (and shown) as the file has it. */
+  saved = bp_account_store_find_by_name (fixture->store, "Typed");
+  g_assert_cmpstr (bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (saved)), ==, "https://acme.my.salesforce.com/");
+  g_assert_cmpstr (bp_salesforce_account_get_url (draft), ==, "https://ACME.my.salesforce.com");
+}
+
+static void
 test_model_signals (Fixture       *fixture,
                     gconstpointer  user_data)
 {
@@ -837,6 +896,7 @@ main (int   argc,
   ADD ("/store/round-trip", test_round_trip);
   ADD ("/store/file-modes", test_file_modes);
   ADD ("/store/unknown-fields-kept", test_unknown_fields_kept);
+  ADD ("/store/load-tricky-text", test_load_tricky_text);
   ADD ("/store/one-default-per-type", test_one_default_per_type);
   ADD ("/store/two-defaults-in-file", test_two_defaults_in_file);
   ADD ("/store/unique-names", test_unique_names);
@@ -845,6 +905,7 @@ main (int   argc,
   ADD ("/store/delete-removes-keyring-items", test_delete_removes_keyring_items);
   ADD ("/store/queued-changes-run-in-order", test_queued_changes_run_in_order);
   ADD ("/store/model-signals", test_model_signals);
+  ADD ("/store/saved-account-is-what-was-written", test_saved_account_is_what_was_written);
 
   for (guint i = 0; i < G_N_ELEMENTS (corrupt_cases); i++)
     {

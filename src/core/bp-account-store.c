@@ -284,7 +284,7 @@ enforce_one_default_per_type (GPtrArray *accounts)
 
 /* The top-level members beside the accounts, so what a newer version wrote
  * there survives a save. Keeping the whole parsed document instead would hold
- * every account a second time (some 60 MB for 10,000 accounts). */
+ * every account a second time (some 30 MB for 10,000 accounts). */
 static JsonObject *
 copy_other_members (JsonObject *root)
 {
@@ -576,8 +576,12 @@ load_file (GFile   *file,
 
       g_clear_error (&local_error);
       parser = json_parser_new_immutable ();
-      is_parsed = load_accounts_one_by_one (parser, contents, length, result->accounts)
-                  || json_parser_load_from_data (parser, contents, length, &local_error);
+      is_parsed = load_accounts_one_by_one (parser, contents, length, result->accounts);
+      if (!is_parsed)
+        {
+          g_debug ("The accounts file is not in the usual shape: reading it as one document");
+          is_parsed = json_parser_load_from_data (parser, contents, length, &local_error);
+        }
 
       /* The documents have their own copies of what they hold. */
       g_clear_pointer (&contents, g_free);
@@ -603,6 +607,11 @@ load_file (GFile   *file,
             }
 
           enforce_one_default_per_type (result->accounts);
+
+          /* Made here, off the main thread: lists sort by them. */
+          for (guint i = 0; i < result->accounts->len; i++)
+            bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
+
           return g_steal_pointer (&result);
         }
     }
@@ -769,14 +778,46 @@ is_default_taken (GPtrArray *drafts,
   return FALSE;
 }
 
-/* @drafts: (nullable): replace the saved account of their id, or are added
+/* Prints one account's object as an element of the "accounts" array of the
+ * pretty-printed document: after a comma unless it is the first, on lines
+ * of their own, indented two levels. @object is freed. */
+static void
+append_account_text (GString       *text,
+                     JsonGenerator *generator,
+                     JsonObject    *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *printed = NULL;
+  gsize length = 0;
+  const char *end;
+
+  json_node_take_object (node, object);
+  json_generator_set_root (generator, node);
+  printed = json_generator_to_data (generator, &length);
+  end = printed + length;
+
+  g_string_append (text, text->str[text->len - 1] == '[' ? "\n" : ",\n");
+  for (const char *line = printed; line < end; )
+    {
+      const char *newline = memchr (line, '\n', end - line);
+      const char *next = newline != NULL ? newline + 1 : end;
+
+      g_string_append (text, "    ");
+      g_string_append_len (text, line, next - line);
+      line = next;
+    }
+}
+
+/* Appends the accounts to @text, each printed by @generator.
+ * @drafts: (nullable): replace the saved account of their id, or are added
  * after the saved ones in order. */
-static JsonArray *
+static void
 serialize_accounts (BpAccountStore *self,
                     GPtrArray      *drafts,
-                    BpAccount      *removed)
+                    BpAccount      *removed,
+                    JsonGenerator  *generator,
+                    GString        *text)
 {
-  JsonArray *array = json_array_new ();
   g_autoptr(GHashTable) written = g_hash_table_new (NULL, NULL);
 
   for (guint i = 0; i < self->accounts->len; i++)
@@ -801,7 +842,7 @@ serialize_accounts (BpAccountStore *self,
             json_object_set_boolean_member (object, "default", FALSE);
         }
 
-      json_array_add_object_element (array, g_steal_pointer (&object));
+      append_account_text (text, generator, g_steal_pointer (&object));
     }
 
   for (guint i = 0; drafts != NULL && i < drafts->len; i++)
@@ -809,10 +850,8 @@ serialize_accounts (BpAccountStore *self,
       BpAccount *draft = g_ptr_array_index (drafts, i);
 
       if (!g_hash_table_contains (written, draft))
-        json_array_add_object_element (array, bp_account_to_json (draft));
+        append_account_text (text, generator, bp_account_to_json (draft));
     }
-
-  return array;
 }
 
 static char *
@@ -825,6 +864,9 @@ serialize_store (BpAccountStore *self,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(GList) members = json_object_get_members (self->root);
+  g_autofree char *head = NULL;
+  gsize head_length = 0;
+  GString *text;
 
   /* Unknown top-level members first, as read; ours are set last. */
   for (const GList *l = members; l != NULL; l = l->next)
@@ -836,14 +878,26 @@ serialize_store (BpAccountStore *self,
     }
 
   json_object_set_int_member (root, "version", BP_ACCOUNT_STORE_FORMAT_VERSION);
-  json_object_set_array_member (root, "accounts", serialize_accounts (self, drafts, removed));
 
   json_node_set_object (node, root);
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
+  head = json_generator_to_data (generator, &head_length);
 
-  return json_generator_to_data (generator, length);
+  /* The text the generator prints for the whole document, with "accounts"
+   * last; but each account is made, printed and freed in turn, while it is
+   * in the cache: one tree of 10,000 accounts took twice as long to make,
+   * print and free (docs/performance.md). */
+  g_assert (head_length > 2 && g_str_has_suffix (head, "\n}"));
+  text = g_string_sized_new (head_length + 1600 * (self->accounts->len + 1));
+  g_string_append_len (text, head, head_length - 2);
+  g_string_append (text, ",\n  \"accounts\" : [");
+  serialize_accounts (self, drafts, removed, generator, text);
+  g_string_append (text, text->str[text->len - 1] == '[' ? "]\n}" : "\n  ]\n}");
+
+  *length = text->len;
+  return g_string_free (text, FALSE);
 }
 
 typedef struct
@@ -1134,11 +1188,35 @@ update_account_from_draft (BpAccount *account,
 }
 
 /* @account: (nullable): the saved account @draft replaces */
+/* The draft as the store file has it, with the draft's in-memory secrets. */
+static BpAccount *
+account_as_written (BpAccount *draft)
+{
+  g_autoptr(JsonObject) object = bp_account_to_json (draft);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) secrets = NULL;
+  BpAccount *written = bp_account_new_from_json (object, &error);
+
+  /* What we just wrote always reads back; should it not, keep the draft. */
+  if (written == NULL)
+    {
+      g_critical ("A saved account does not read back: %s", error->message);
+      return bp_account_copy (draft);
+    }
+
+  secrets = bp_account_list_known_secrets (draft);
+  for (guint i = 0; secrets[i] != NULL; i++)
+    bp_account_set_secret (written, secrets[i], bp_account_get_secret (draft, secrets[i]));
+
+  return written;
+}
+
 static void
 commit_draft (BpAccountStore *self,
               BpAccount      *draft,
               BpAccount      *account)
 {
+  g_autoptr(BpAccount) written = NULL;
   guint position;
 
   if (bp_account_get_is_default (draft))
@@ -1156,14 +1234,18 @@ commit_draft (BpAccountStore *self,
         }
     }
 
+  /* The saved account holds what the file now says (a Url normalised, for
+   * one), not the draft as typed: what is shown is what was saved. */
+  written = account_as_written (draft);
+
   if (account != NULL && g_ptr_array_find (self->accounts, account, &position))
     {
-      update_account_from_draft (account, draft);
+      update_account_from_draft (account, written);
       emit_items_changed (self, position, 1, 1);
     }
   else
     {
-      g_ptr_array_add (self->accounts, bp_account_copy (draft));
+      g_ptr_array_add (self->accounts, g_steal_pointer (&written));
       emit_items_changed (self, self->accounts->len - 1, 0, 1);
     }
 }

@@ -17,12 +17,20 @@ typedef struct
   char       *name;
   gboolean    is_default;
 
+  /* bp_account_normalize_name() of name, made when first needed: a
+   * validation compares it with every other account's. */
+  char       *normalized_name;
+  /* bp_account_get_name_sort_key(), made when first needed. */
+  char       *name_sort_key;
+
   /* kind → value; a kind present in the table is "known" (read from the
-   * keyring or typed), an empty value is known and empty. Wiped on free. */
+   * keyring or typed), an empty value is known and empty. Wiped on free.
+   * NULL until a secret is known: most of thousands of accounts never are. */
   GHashTable *secrets;
 
-  /* The whole object last read from the store file (minus secret-looking
-   * members), so members a newer version wrote survive a save. */
+  /* The members last read from the store file that this version does not
+   * write itself (minus secret-looking ones), so members a newer version
+   * wrote survive a save; NULL when there were none. */
   JsonObject *json;
 } BpAccountPrivate;
 
@@ -71,6 +79,12 @@ wipe_and_free_string (gpointer data)
 
   bp_account_wipe_memory (text, strlen (text));
   g_free (text);
+}
+
+static GHashTable *
+new_secrets_table (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_and_free_string);
 }
 
 char *
@@ -230,6 +244,83 @@ bp_account_read_boolean_member (JsonObject  *object,
   return TRUE;
 }
 
+/* Whether bp_account_to_json() writes @member for accounts of @type anyway
+ * (sets or removes it), so a copy read from the file is not needed to save
+ * it again. Asked once per type and member, by letting a blank account of the
+ * type write over a placeholder: what it leaves alone is not its own. */
+static gboolean
+type_writes_member (GType       type,
+                    const char *member)
+{
+  static const char * const base_members[] = { "id", "type", "name", "default", NULL };
+  static GMutex lock;
+  static GHashTable *answers;   /* GType → (member → GINT_TO_POINTER (1 + writes)) */
+  GHashTable *members;
+  gpointer answer;
+
+  if (g_strv_contains (base_members, member))
+    return TRUE;
+
+  g_mutex_lock (&lock);
+
+  if (answers == NULL)
+    answers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+
+  members = g_hash_table_lookup (answers, GSIZE_TO_POINTER (type));
+  if (members == NULL)
+    {
+      members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (answers, GSIZE_TO_POINTER (type), members);
+    }
+
+  answer = g_hash_table_lookup (members, member);
+  if (answer == NULL)
+    {
+      g_autoptr(BpAccount) blank = g_object_new (type, NULL);
+      g_autoptr(JsonObject) object = json_object_new ();
+      JsonNode *placeholder;
+
+      json_object_set_null_member (object, member);
+      placeholder = json_object_get_member (object, member);
+      BP_ACCOUNT_GET_CLASS (blank)->write_json (blank, object);
+
+      answer = GINT_TO_POINTER (1 + (json_object_get_member (object, member) != placeholder));
+      g_hash_table_insert (members, g_strdup (member), answer);
+    }
+
+  g_mutex_unlock (&lock);
+
+  return GPOINTER_TO_INT (answer) - 1;
+}
+
+/* The members of an account's object in the store file that this version
+ * does not write itself, such as those of a newer version; %NULL when there
+ * are none. Only these are kept with the account: a copy of the whole object
+ * would hold everything a second time. Secrets are never kept. */
+static JsonObject *
+copy_unknown_members (BpAccount  *self,
+                      JsonObject *object)
+{
+  const char * const *kinds = bp_account_get_secret_kinds (self);
+  JsonObject *unknown = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    {
+      if (g_strv_contains (kinds, member) || type_writes_member (G_OBJECT_TYPE (self), member))
+        continue;
+
+      if (unknown == NULL)
+        unknown = json_object_new ();
+      json_object_set_member (unknown, member, copy_json_node (node));
+    }
+
+  return unknown;
+}
+
 /* Secrets never go to the file, not even when a hand-edited file had them. */
 static void
 remove_secret_members (BpAccount  *self,
@@ -297,7 +388,7 @@ bp_account_get_secret (BpAccount  *self,
   g_return_val_if_fail (kind != NULL, NULL);
 
   priv = bp_account_get_instance_private (self);
-  return g_hash_table_lookup (priv->secrets, kind);
+  return priv->secrets != NULL ? g_hash_table_lookup (priv->secrets, kind) : NULL;
 }
 
 /**
@@ -326,6 +417,9 @@ bp_account_set_secret (BpAccount  *self,
   if (value == NULL)
     value = "";
 
+  if (priv->secrets == NULL)
+    priv->secrets = new_secrets_table ();
+
   if (g_hash_table_lookup_extended (priv->secrets, kind, NULL, &old_value)
       && g_str_equal (old_value, value))
     return;
@@ -345,7 +439,7 @@ bp_account_is_secret_known (BpAccount  *self,
   g_return_val_if_fail (kind != NULL, FALSE);
 
   priv = bp_account_get_instance_private (self);
-  return g_hash_table_contains (priv->secrets, kind);
+  return priv->secrets != NULL && g_hash_table_contains (priv->secrets, kind);
 }
 
 /* Wipes the value from memory; the secret is unknown again. */
@@ -360,7 +454,7 @@ bp_account_forget_secret (BpAccount  *self,
 
   priv = bp_account_get_instance_private (self);
 
-  if (g_hash_table_remove (priv->secrets, kind))
+  if (priv->secrets != NULL && g_hash_table_remove (priv->secrets, kind))
     notify_secret (self, kind);
 }
 
@@ -385,7 +479,7 @@ bp_account_list_known_secrets (BpAccount *self)
 
   for (guint i = 0; kinds[i] != NULL; i++)
     {
-      if (g_hash_table_contains (priv->secrets, kinds[i]))
+      if (priv->secrets != NULL && g_hash_table_contains (priv->secrets, kinds[i]))
         g_ptr_array_add (known, g_strdup (kinds[i]));
     }
   g_ptr_array_add (known, NULL);
@@ -409,6 +503,36 @@ bp_account_normalize_name (const char *name)
   g_autofree char *folded = g_utf8_casefold (composed, -1);
 
   return g_utf8_normalize (folded, -1, G_NORMALIZE_ALL_COMPOSE);
+}
+
+/* The account's unique-name key, kept until the name changes. */
+static const char *
+get_normalized_name (BpAccount *self)
+{
+  BpAccountPrivate *priv = bp_account_get_instance_private (self);
+
+  if (priv->normalized_name == NULL)
+    priv->normalized_name = bp_account_normalize_name (priv->name);
+
+  return priv->normalized_name;
+}
+
+const char *
+bp_account_get_name_sort_key (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  if (priv->name_sort_key == NULL)
+    {
+      g_autofree char *folded = g_utf8_casefold (priv->name, -1);
+
+      priv->name_sort_key = g_utf8_collate_key (folded, -1);
+    }
+
+  return priv->name_sort_key;
 }
 
 gboolean
@@ -484,9 +608,13 @@ bp_account_real_copy (BpAccount *self)
       g_object_set_property (G_OBJECT (copy), pspec->name, &value);
     }
 
-  g_hash_table_iter_init (&iter, priv->secrets);
-  while (g_hash_table_iter_next (&iter, &kind, &secret))
-    g_hash_table_replace (copy_priv->secrets, g_strdup (kind), g_strdup (secret));
+  if (priv->secrets != NULL)
+    {
+      copy_priv->secrets = new_secrets_table ();
+      g_hash_table_iter_init (&iter, priv->secrets);
+      while (g_hash_table_iter_next (&iter, &kind, &secret))
+        g_hash_table_replace (copy_priv->secrets, g_strdup (kind), g_strdup (secret));
+    }
 
   if (priv->json != NULL)
     copy_priv->json = copy_json_object (priv->json);
@@ -516,6 +644,8 @@ bp_account_finalize (GObject *object)
 
   g_clear_pointer (&priv->id, g_free);
   g_clear_pointer (&priv->name, g_free);
+  g_clear_pointer (&priv->normalized_name, g_free);
+  g_clear_pointer (&priv->name_sort_key, g_free);
   g_clear_pointer (&priv->secrets, g_hash_table_unref);
   g_clear_pointer (&priv->json, json_object_unref);
 
@@ -659,7 +789,6 @@ bp_account_init (BpAccount *self)
   BpAccountPrivate *priv = bp_account_get_instance_private (self);
 
   priv->name = g_strdup ("");
-  priv->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_and_free_string);
 }
 
 /* Properties */
@@ -706,6 +835,8 @@ bp_account_set_name (BpAccount  *self,
 
   g_free (priv->name);
   priv->name = g_strdup (name);
+  g_clear_pointer (&priv->normalized_name, g_free);
+  g_clear_pointer (&priv->name_sort_key, g_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
@@ -789,25 +920,29 @@ bp_account_validate (BpAccount  *self,
   else if (accounts != NULL)
     {
       guint n_items = g_list_model_get_n_items (accounts);
+      const char *normalized = get_normalized_name (self);
 
       for (guint i = 0; i < n_items; i++)
         {
           g_autoptr(BpAccount) other = g_list_model_get_item (accounts, i);
 
+          /* Normalised once per account, not once per comparison: with
+           * thousands of accounts this runs on every key press. The name
+           * first: it rarely matches, and the id is then not looked at. */
           if (!BP_IS_ACCOUNT (other) || other == self
+              || !g_str_equal (get_normalized_name (other), normalized)
               || g_strcmp0 (bp_account_get_id (other), priv->id) == 0)
             continue;
 
-          if (bp_account_is_same_name (bp_account_get_name (other), priv->name))
-            {
-              g_autofree char *other_name = bp_account_strip_text (bp_account_get_name (other));
+          {
+            g_autofree char *other_name = bp_account_strip_text (bp_account_get_name (other));
 
-              bp_problems_add (problems, "name", BP_SEVERITY_ERROR,
-                               _("Another account is already named “%s”. "
-                                 "Choose a name that differs in more than letter case or spaces."),
-                               other_name);
-              break;
-            }
+            bp_problems_add (problems, "name", BP_SEVERITY_ERROR,
+                             _("Another account is already named “%s”. "
+                               "Choose a name that differs in more than letter case or spaces."),
+                             other_name);
+          }
+          break;
         }
     }
 
@@ -985,8 +1120,7 @@ bp_account_new_from_json (JsonObject  *object,
     }
 
   priv = bp_account_get_instance_private (account);
-  priv->json = copy_json_object (object);
-  remove_secret_members (account, priv->json);
+  priv->json = copy_unknown_members (account, object);
 
   return g_steal_pointer (&account);
 }

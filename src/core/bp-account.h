@@ -90,6 +90,9 @@ GStrv                bp_account_list_known_secrets    (BpAccount   *self);
 gboolean             bp_account_is_same_name          (const char  *a,
                                                        const char  *b);
 char                *bp_account_normalize_name        (const char  *name);
+/* The key to sort names by, as GtkStringSorter does (ignoring case, in the
+ * locale's order): compare with strcmp(). Made once until the name changes. */
+const char          *bp_account_get_name_sort_key     (BpAccount   *self);
 
 /* The registry of account types this build supports, in display order. */
 void                 bp_account_types_ensure          (void);

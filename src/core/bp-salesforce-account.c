@@ -31,6 +31,10 @@ struct _BpSalesforceAccount
   BpAccount     parent_instance;
 
   char         *url;
+  /* bp_salesforce_normalize_url() of url for the store file, or NULL when
+   * it is not valid; made once per Url (a save writes every account). */
+  char         *written_url;
+  gboolean      has_written_url;
   gboolean      sandbox;
   char         *consumer_key;
   BpTokenState  token_state;
@@ -526,6 +530,16 @@ validate_idp_login_url (BpSalesforceAccount *self,
                      login_host, url_host);
 }
 
+/* A day in the messages, as the certificate field shows it: the local date
+ * in the locale's format. */
+static char *
+format_local_date (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+
+  return g_date_time_format (local, "%x");
+}
+
 static void
 validate_idp_certificate (BpSalesforceAccount *self,
                           GPtrArray           *problems)
@@ -555,7 +569,7 @@ validate_idp_certificate (BpSalesforceAccount *self,
   switch (bp_certificate_get_validity (certificate, now))
     {
     case BP_CERTIFICATE_VALIDITY_EXPIRED:
-      date = g_date_time_format (bp_certificate_get_not_after (certificate), "%Y-%m-%d");
+      date = format_local_date (bp_certificate_get_not_after (certificate));
       days = MAX (-days, 0);
       bp_problems_add (problems, "idp-certificate", BP_SEVERITY_WARNING,
                        g_dngettext (GETTEXT_PACKAGE,
@@ -568,7 +582,7 @@ validate_idp_certificate (BpSalesforceAccount *self,
       break;
 
     case BP_CERTIFICATE_VALIDITY_EXPIRING_SOON:
-      date = g_date_time_format (bp_certificate_get_not_after (certificate), "%Y-%m-%d");
+      date = format_local_date (bp_certificate_get_not_after (certificate));
       days = MAX (days, 0);
       bp_problems_add (problems, "idp-certificate", BP_SEVERITY_WARNING,
                        g_dngettext (GETTEXT_PACKAGE,
@@ -586,7 +600,7 @@ validate_idp_certificate (BpSalesforceAccount *self,
         GTimeSpan until = g_date_time_difference (not_before, now);
 
         days = (until + G_TIME_SPAN_DAY - 1) / G_TIME_SPAN_DAY;
-        date = g_date_time_format (not_before, "%Y-%m-%d");
+        date = format_local_date (not_before);
         bp_problems_add (problems, "idp-certificate", BP_SEVERITY_WARNING,
                          g_dngettext (GETTEXT_PACKAGE,
                                       "The certificate is not valid yet: it becomes valid "
@@ -623,12 +637,17 @@ bp_salesforce_account_write_json (BpAccount  *account,
 {
   BpSalesforceAccount *self = BP_SALESFORCE_ACCOUNT (account);
   g_autoptr(GEnumClass) enum_class = g_type_class_ref (BP_TYPE_TOKEN_STATE);
-  g_autofree char *url = NULL;
+  const char *url;
   GEnumValue *state;
 
   /* Validation keeps an invalid Url out of the store; should one get here
    * anyway, it is written as typed rather than lost. */
-  url = bp_salesforce_normalize_url (self->url, NULL);
+  if (!self->has_written_url)
+    {
+      self->written_url = bp_salesforce_normalize_url (self->url, NULL);
+      self->has_written_url = TRUE;
+    }
+  url = self->written_url;
 
   json_object_set_string_member (object, "url", url != NULL ? url : self->url);
   json_object_set_boolean_member (object, "sandbox", self->sandbox);
@@ -764,6 +783,7 @@ bp_salesforce_account_finalize (GObject *object)
   BpSalesforceAccount *self = BP_SALESFORCE_ACCOUNT (object);
 
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->written_url, g_free);
   g_clear_pointer (&self->consumer_key, g_free);
   g_clear_pointer (&self->token_issued_at, g_date_time_unref);
   g_clear_pointer (&self->authorized_user, g_free);
@@ -1048,7 +1068,11 @@ bp_salesforce_account_set_url (BpSalesforceAccount *self,
   g_return_if_fail (BP_IS_SALESFORCE_ACCOUNT (self));
 
   if (set_string (&self->url, url))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+    {
+      g_clear_pointer (&self->written_url, g_free);
+      self->has_written_url = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+    }
 }
 
 gboolean

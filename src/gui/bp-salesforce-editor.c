@@ -246,10 +246,15 @@ set_has_errors (BpSalesforceEditor *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_ERRORS]);
 }
 
-/* Cheap enough to run on every key press. */
+/* Cheap enough to run on every key press. Not while the fields are being
+ * filled from the draft: each one would validate again (against every
+ * other account, for the name), and the filling ends with a validation. */
 static void
 validate (BpSalesforceEditor *self)
 {
+  if (self->is_syncing)
+    return;
+
   g_clear_pointer (&self->problems, g_ptr_array_unref);
 
   if (self->draft != NULL)

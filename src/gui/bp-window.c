@@ -260,13 +260,12 @@ typedef enum
 {
   DERIVED_FOLDED_NAME,
   DERIVED_FOLDED_URL,
-  DERIVED_NAME_KEY,
   DERIVED_TOKEN_KEY,
   N_DERIVED
 } Derived;
 
 static const char * const derived_names[N_DERIVED] = {
-  "bp-window-folded-name", "bp-window-folded-url", "bp-window-name-key", "bp-window-token-key",
+  "bp-window-folded-name", "bp-window-folded-url", "bp-window-token-key",
 };
 
 static GQuark derived_quarks[N_DERIVED];   /* set in class_init */
@@ -518,14 +517,14 @@ bind_token_cb (GtkSignalListItemFactory *factory,
 
 /* GtkColumnViewSorter (GTK 4.8) has no sort keys: it compares two accounts at
  * a time, and a GtkStringSorter made both collation keys on every comparison
- * (half a second to sort 10,000 accounts). The keys are kept instead. */
+ * (half a second to sort 10,000 accounts). The keys are kept instead; the
+ * name's by the account itself, which knows when its name changes. */
 static int
 compare_names_cb (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
-  return strcmp (get_derived_text ((BpAccount *) a, DERIVED_NAME_KEY, bp_account_get_name ((BpAccount *) a), make_sort_key),
-                 get_derived_text ((BpAccount *) b, DERIVED_NAME_KEY, bp_account_get_name ((BpAccount *) b), make_sort_key));
+  return strcmp (bp_account_get_name_sort_key ((BpAccount *) a), bp_account_get_name_sort_key ((BpAccount *) b));
 }
 
 static int

@@ -869,7 +869,10 @@ read_limits (JsonObject *object,
         }
 
       limit = bp_limit_new (name, max, remaining);
-      if (with_children)
+
+      /* An entry with only Max and Remaining has no children to look for
+       * (thousands of them in a large org's body). */
+      if (with_children && json_object_get_size (json_node_get_object (node)) > 2)
         {
           g_autoptr(GPtrArray) children = read_limits (json_node_get_object (node), FALSE, n_skipped);
 
