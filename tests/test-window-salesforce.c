@@ -347,6 +347,42 @@ test_delete_revokes (Fixture       *fixture,
 }
 
 static void
+test_delete_with_a_pending_token (Fixture       *fixture,
+                                  gconstpointer  contents)
+{
+  g_autofree char *old = NULL;
+  g_autofree char *fresh = NULL;
+  g_autofree char *left = NULL;
+  GPtrArray *revoked;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  old = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, old);
+
+  /* A new token, not applied, then Delete. */
+  select_first (fixture);
+  request_token (fixture);
+  bp_test_wait_for (draft_is_authorized, fixture);
+  bp_test_wait_for (token_dialog_gone, NULL);
+  fresh = keyring_lookup (fixture, PRODUCTION_ID);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-account", NULL);
+  bp_test_answer_question ("Delete “Production”?", 1);
+  bp_test_wait_for (store_is_empty, fixture);
+  bp_test_spin (300);
+
+  /* Both tokens are dead and nothing is left in the keyring. */
+  revoked = bp_emulator_get_revoked_tokens (fixture->emulator);
+  g_assert_cmpuint (revoked->len, ==, 2);
+  g_assert_false (bp_emulator_is_refresh_token_valid (fixture->emulator, fresh));
+  g_assert_false (bp_emulator_is_refresh_token_valid (fixture->emulator, old));
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_null (left);
+}
+
+static void
 test_delete_when_salesforce_is_down (Fixture       *fixture,
                                      gconstpointer  contents)
 {
@@ -490,6 +526,7 @@ main (int   argc,
   ADD ("/window-salesforce/check-limits", test_check_limits);
   ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
+  ADD ("/window-salesforce/delete-with-a-pending-token", test_delete_with_a_pending_token);
   ADD ("/window-salesforce/delete-when-salesforce-is-down", test_delete_when_salesforce_is_down);
 
 #undef ADD

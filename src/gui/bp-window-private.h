@@ -74,6 +74,11 @@ void     bp_window_salesforce_attach_editor   (BpWindow        *self,
 void     bp_window_salesforce_update_actions  (BpWindow        *self);
 void     bp_window_salesforce_keep_token      (BpWindow        *self);
 void     bp_window_salesforce_discard_token   (BpWindow        *self);
+void     bp_window_salesforce_discard_token_async  (BpWindow            *self,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void     bp_window_salesforce_discard_token_finish (BpWindow            *self,
+                                                    GAsyncResult        *result);
 void     bp_window_salesforce_revoke_async    (BpWindow        *self,
                                                BpAccount       *account,
                                                GAsyncReadyCallback callback,

@@ -147,7 +147,8 @@ token_discarded_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(BpWindow) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  BpWindow *self = g_task_get_source_object (task);
   g_autoptr(GError) revoke_error = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -168,20 +169,44 @@ token_discarded_cb (GObject      *object,
 
   if (g_application_get_default () != NULL)
     g_application_release (g_application_get_default ());
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+bp_window_salesforce_discard_token_async (BpWindow            *self,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(BpPendingToken) pending = g_steal_pointer (&self->pending_token);
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, bp_window_salesforce_discard_token_async);
+
+  if (pending == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* The revoke must finish even if this was the last window. */
+  if (g_application_get_default () != NULL)
+    g_application_hold (g_application_get_default ());
+  bp_pending_token_discard_async (pending, get_keeper (self), NULL, token_discarded_cb, g_steal_pointer (&task));
+}
+
+/* Problems are shown in the window's banner; the caller only waits. */
+void
+bp_window_salesforce_discard_token_finish (BpWindow     *self,
+                                           GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
 void
 bp_window_salesforce_discard_token (BpWindow *self)
 {
-  g_autoptr(BpPendingToken) pending = g_steal_pointer (&self->pending_token);
-
-  if (pending == NULL)
-    return;
-
-  /* The revoke must finish even if this was the last window. */
-  if (g_application_get_default () != NULL)
-    g_application_hold (g_application_get_default ());
-  bp_pending_token_discard_async (pending, get_keeper (self), NULL, token_discarded_cb, g_object_ref (self));
+  bp_window_salesforce_discard_token_async (self, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */

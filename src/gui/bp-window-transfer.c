@@ -98,7 +98,9 @@ bp_window_export_to_file (BpWindow *self,
   bytes = g_bytes_new_take (data, length);
 
   g_object_set_data (G_OBJECT (file), "bp-n-accounts", GUINT_TO_POINTER (accounts->len));
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, self->cancellable,
+  /* Not the pane's cancellable: selecting another account must not drop an
+   * export or an import half-way, nor its report. */
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
                                        export_written_cb, g_object_ref (self));
 }
 
@@ -194,7 +196,7 @@ import_with (Import           *import,
       return;
     }
 
-  bp_account_store_apply_batch_async (self->store, drafts, self->cancellable, batch_applied_cb, import);
+  bp_account_store_apply_batch_async (self->store, drafts, NULL, batch_applied_cb, import);
 }
 
 static void
@@ -293,7 +295,7 @@ bp_window_import_from_file (BpWindow *self,
   import->self = g_object_ref (self);
   import->file = g_object_ref (file);
   import->name = g_file_get_parse_name (file);
-  g_file_load_contents_async (file, self->cancellable, import_file_loaded_cb, import);
+  g_file_load_contents_async (file, NULL, import_file_loaded_cb, import);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1078,6 +1078,17 @@ revoked_before_delete_cb (GObject      *object,
 }
 
 static void
+pending_token_discarded_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(BpWindow) self = user_data;
+
+  bp_window_salesforce_discard_token_finish (self, result);
+  bp_window_salesforce_revoke_async (self, self->account_to_delete, revoked_before_delete_cb, g_object_ref (self));
+}
+
+static void
 delete_question_answered_cb (GObject      *object,
                              GAsyncResult *result,
                              gpointer      user_data)
@@ -1095,7 +1106,11 @@ delete_question_answered_cb (GObject      *object,
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-account", FALSE);
-  bp_window_salesforce_revoke_async (self, self->account_to_delete, revoked_before_delete_cb, g_object_ref (self));
+
+  /* A token requested for the draft and not applied is revoked, and the
+   * keyring put back, before the saved token is revoked and the deletion
+   * clears the keyring: nothing is restored under an id that is gone. */
+  bp_window_salesforce_discard_token_async (self, pending_token_discarded_cb, g_object_ref (self));
 }
 
 static void

@@ -113,13 +113,15 @@ bp_oauth_flow_resolve_port (guint configured_port)
 
   if (text != NULL && *text != '\0')
     {
-      if (g_ascii_string_to_unsigned (text, 10, 1, 65535, &port, NULL))
+      /* The setting's range: a browser leaves out ":80" in the Host header, and
+       * ports below 1024 need privileges an application does not have. */
+      if (g_ascii_string_to_unsigned (text, 10, 1024, 65535, &port, NULL))
         return (guint) port;
 
-      g_warning ("Ignoring %s: “%s” is not a port number (1–65535)", BP_OAUTH_REDIRECT_PORT_ENV, text);
+      g_warning ("Ignoring %s: “%s” is not a port number (1024–65535)", BP_OAUTH_REDIRECT_PORT_ENV, text);
     }
 
-  if (configured_port >= 1 && configured_port <= 65535)
+  if (configured_port >= 1024 && configured_port <= 65535)
     return configured_port;
 
   return BP_SALESFORCE_DEFAULT_REDIRECT_PORT;
