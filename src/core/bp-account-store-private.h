@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bp-account-store.h"
+
+G_BEGIN_DECLS
+
+/* Reading the store file (bp-account-store-file.c): pure, so it runs in a
+ * worker thread and can be fuzzed on its own. */
+typedef struct
+{
+  GPtrArray  *accounts;          /* BpAccount, in file order */
+  JsonObject *root;              /* the top-level members this version does not write */
+  GError     *read_only_error;   /* set: the file must not be overwritten */
+} BpStoreContents;
+
+void             bp_store_contents_free (BpStoreContents *contents);
+
+/* A missing file is an empty store. A file that cannot be used is moved to
+ * accounts.json.corrupt-<timestamp> and reported (BP_ERROR_STORE_CORRUPT)
+ * with an empty store; one written by a newer version is left alone and the
+ * store is read-only. Returns NULL only when nothing could be decided. */
+BpStoreContents *bp_store_file_read     (GFile           *file,
+                                         GError         **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpStoreContents, bp_store_contents_free)
+
+G_END_DECLS
