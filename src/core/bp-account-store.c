@@ -534,43 +534,28 @@ fail_with_rollback (GTask  *task,
   roll_back_next_secret (task);
 }
 
+/* A keyring item put back as it was (stored again, or removed again). */
 static void
-secret_restored_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+secret_rolled_back_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Operation *op = g_task_get_task_data (task);
+  SecretChange *change = g_ptr_array_index (op->changes, op->next);
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
-  if (!bp_secret_store_store_finish (BP_SECRET_STORE (object), result, &error))
-    {
-      /* Nothing more we can do; the original failure is what the user must see,
-       * and the account keeps its file entry. Never log the value. */
-      SecretChange *change = g_ptr_array_index (op->changes, op->next);
-      g_warning ("Could not restore the keyring item “%s” after a failed save: %s",
-                 change->kind, error->message);
-    }
+  if (change->old_value != NULL)
+    ok = bp_secret_store_store_finish (BP_SECRET_STORE (object), result, &error);
+  else
+    ok = bp_secret_store_clear_finish (BP_SECRET_STORE (object), result, &error);
 
-  op->next++;
-  roll_back_next_secret (g_steal_pointer (&task));
-}
-
-static void
-secret_cleared_for_rollback_cb (GObject      *object,
-                                GAsyncResult *result,
-                                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Operation *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!bp_secret_store_clear_finish (BP_SECRET_STORE (object), result, &error))
-    {
-      SecretChange *change = g_ptr_array_index (op->changes, op->next);
-      g_warning ("Could not remove the keyring item “%s” after a failed save: %s",
-                 change->kind, error->message);
-    }
+  /* Nothing more we can do; the original failure is what the user must see,
+   * and the account keeps its file entry. Never log the value. */
+  if (!ok)
+    g_warning ("Could not put back the keyring item “%s” after a failed save: %s",
+               change->kind, error->message);
 
   op->next++;
   roll_back_next_secret (g_steal_pointer (&task));
@@ -598,12 +583,12 @@ roll_back_next_secret (GTask *task)
           g_autofree char *label = make_secret_label (change->kind, op->label_name);
 
           bp_secret_store_store_async (self->secrets, id, change->kind, label, change->old_value,
-                                       NULL, secret_restored_cb, task);
+                                       NULL, secret_rolled_back_cb, task);
         }
       else
         {
           bp_secret_store_clear_async (self->secrets, id, change->kind,
-                                       NULL, secret_cleared_for_rollback_cb, task);
+                                       NULL, secret_rolled_back_cb, task);
         }
       return;
     }
