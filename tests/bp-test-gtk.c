@@ -156,3 +156,30 @@ bp_test_answer_question (const char *expected_heading,
 #endif
 }
 
+
+GtkWidget *
+bp_test_find_by_accessible_label (GtkWidget  *widget,
+                                  const char *name)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                      name);
+
+      if (mismatch == NULL)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = bp_test_find_by_accessible_label (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

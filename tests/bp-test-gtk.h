@@ -24,6 +24,10 @@ void       bp_test_wait_for_text   (gpointer         widget,
 GtkWidget *bp_test_find_widget     (GtkWidget       *widget,
                                     gboolean       (*matches) (GtkWidget *, gconstpointer),
                                     gconstpointer    data);
+/* The widget below (and including) @widget whose accessible label property is
+ * @name (needs GTK_A11Y=test for the accessible to hold its properties). */
+GtkWidget *bp_test_find_by_accessible_label (GtkWidget  *widget,
+                                             const char *name);
 /* The visible toplevel of @type, or NULL. */
 GtkWindow *bp_test_find_toplevel   (GType            type);
 gboolean   bp_test_toplevel_shown  (gpointer         type);

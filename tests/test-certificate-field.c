@@ -13,6 +13,7 @@
 #include "bp-certificate.h"
 #include "bp-certificate-field.h"
 #include "bp-error.h"
+#include "bp-test-gtk.h"
 #include "bp-test-utils.h"
 
 /* Certificates and keys, made with GnuTLS when the tests start. */
@@ -245,39 +246,11 @@ iterate_briefly (void)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* The widget whose accessible label is @name. */
-static GtkWidget *
-find_by_accessible_label (GtkWidget  *widget,
-                          const char *name)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                                                      name);
-
-      if (mismatch == NULL)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_accessible_label (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static GtkWidget *
 get_button (Fixture    *fixture,
             const char *name)
 {
-  GtkWidget *button = find_by_accessible_label (GTK_WIDGET (fixture->field), name);
+  GtkWidget *button = bp_test_find_by_accessible_label (GTK_WIDGET (fixture->field), name);
 
   g_assert_true (GTK_IS_BUTTON (button));
   return button;
@@ -298,7 +271,7 @@ click (Fixture    *fixture,
 static GtkTextView *
 get_text_view (Fixture *fixture)
 {
-  GtkWidget *text_view = find_by_accessible_label (GTK_WIDGET (fixture->field),
+  GtkWidget *text_view = bp_test_find_by_accessible_label (GTK_WIDGET (fixture->field),
                                                    "Identity provider certificate");
 
   g_assert_true (GTK_IS_TEXT_VIEW (text_view));

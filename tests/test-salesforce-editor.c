@@ -15,6 +15,7 @@
 #include "bp-certificate-field.h"
 #include "bp-salesforce-account.h"
 #include "bp-salesforce-editor.h"
+#include "bp-test-gtk.h"
 #include "bp-test-utils.h"
 
 #define ACME_URL "https://acme.my.salesforce.com/"
@@ -272,34 +273,6 @@ find_labelled_control (GtkWidget  *widget,
   return NULL;
 }
 
-/* The widget whose accessible label property is @name. */
-static GtkWidget *
-find_by_accessible_label (GtkWidget  *widget,
-                          const char *name)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                                                      name);
-
-      if (mismatch == NULL)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_accessible_label (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The control named @name: labelled by a mnemonic label, or carrying the
  * name as its accessible label. */
 static GtkWidget *
@@ -309,7 +282,7 @@ get_control (Fixture    *fixture,
   GtkWidget *control = find_labelled_control (GTK_WIDGET (fixture->editor), name, NULL);
 
   if (control == NULL)
-    control = find_by_accessible_label (GTK_WIDGET (fixture->editor), name);
+    control = bp_test_find_by_accessible_label (GTK_WIDGET (fixture->editor), name);
 
   if (control == NULL)
     g_error ("No control is named “%s”", name);
@@ -349,7 +322,7 @@ get_certificate_field (Fixture *fixture)
 static GtkTextView *
 get_certificate_text_view (Fixture *fixture)
 {
-  GtkWidget *text_view = find_by_accessible_label (GTK_WIDGET (get_certificate_field (fixture)),
+  GtkWidget *text_view = bp_test_find_by_accessible_label (GTK_WIDGET (get_certificate_field (fixture)),
                                                    "Identity provider certificate");
 
   g_assert_true (GTK_IS_TEXT_VIEW (text_view));
@@ -600,7 +573,7 @@ test_accessible_labels (Fixture       *fixture,
            * icon-only button. */
           g_autofree char *visible = NULL;
 
-          control = find_by_accessible_label (GTK_WIDGET (fixture->editor), name);
+          control = bp_test_find_by_accessible_label (GTK_WIDGET (fixture->editor), name);
           g_assert_nonnull (control);
 
           if (GTK_IS_CHECK_BUTTON (control))
@@ -786,7 +759,7 @@ get_focused_control (Fixture *fixture)
     }
 
   /* Shown with a certificate only. */
-  if (focus == find_by_accessible_label (GTK_WIDGET (fixture->editor), "Copy fingerprint"))
+  if (focus == bp_test_find_by_accessible_label (GTK_WIDGET (fixture->editor), "Copy fingerprint"))
     return "Copy fingerprint";
 
   return G_OBJECT_TYPE_NAME (focus);
