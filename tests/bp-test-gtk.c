@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "bp-test-utils.h"
 
 #include "bp-test-gtk.h"
 
@@ -182,4 +185,24 @@ bp_test_find_by_accessible_label (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+void
+bp_test_gtk_cannot_start (void)
+{
+  if (bp_test_require_display ())
+    {
+      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
+      g_test_fail ();
+    }
+}
+
+void
+bp_test_print_without_a11y_noise (const char *string)
+{
+  if (g_str_has_prefix (string, "Accessible state changed"))
+    return;
+
+  fputs (string, stdout);
+  fflush (stdout);
 }

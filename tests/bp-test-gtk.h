@@ -35,4 +35,10 @@ gboolean   bp_test_toplevel_shown  (gpointer         type);
 void       bp_test_answer_question (const char      *expected_heading,
                                     int              button);
 
+/* The test run when gtk_init_check() failed: a failure under build-aux/test
+ * (the display belongs to the session), a skip when run by hand. */
+void       bp_test_gtk_cannot_start         (void);
+/* A print handler for GTK_A11Y=test: its state-change lines are not TAP. */
+void       bp_test_print_without_a11y_noise (const char *string);
+
 G_END_DECLS

@@ -938,16 +938,6 @@ test_close_while_loading (Fixture       *fixture,
   g_assert_cmpuint (bp_emulator_get_limits_count (fixture->emulator), ==, 0);
 }
 
-static void
-test_gtk_cannot_start (void)
-{
-  if (bp_test_require_display ())
-    {
-      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
-      g_test_fail ();
-    }
-}
-
 int
 main (int    argc,
       char **argv)
@@ -957,7 +947,7 @@ main (int    argc,
   /* Without a display GTK cannot start; that is a failure under build-aux/test. */
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/limits-dialog/display", test_gtk_cannot_start);
+      g_test_add_func ("/limits-dialog/display", bp_test_gtk_cannot_start);
       return g_test_run ();
     }
 

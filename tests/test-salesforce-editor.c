@@ -917,27 +917,6 @@ test_private_key_never_reaches_draft (Fixture       *fixture,
   }
 }
 
-static void
-test_gtk_cannot_start (void)
-{
-  if (bp_test_require_display ())
-    {
-      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
-      g_test_fail ();
-    }
-}
-
-/* The test AT context reports state changes with g_print(); they are not TAP. */
-static void
-print_cb (const char *string)
-{
-  if (g_str_has_prefix (string, "Accessible state changed"))
-    return;
-
-  fputs (string, stdout);
-  fflush (stdout);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -948,14 +927,14 @@ main (int   argc,
    * context lets the tests read accessible names and relations. */
   g_setenv ("GTK_A11Y", "test", TRUE);
   g_unsetenv ("BP_OAUTH_REDIRECT_PORT");
-  g_set_print_handler (print_cb);
+  g_set_print_handler (bp_test_print_without_a11y_noise);
 
   g_test_init (&argc, &argv, NULL);
 
   /* Without a display GTK cannot start; that is a failure under build-aux/test. */
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/salesforce-editor/display", test_gtk_cannot_start);
+      g_test_add_func ("/salesforce-editor/display", bp_test_gtk_cannot_start);
       return g_test_run ();
     }
 

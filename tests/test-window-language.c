@@ -163,16 +163,6 @@ test_window_in_german (void)
   bp_test_remove_tree (dir);
 }
 
-static void
-test_gtk_cannot_start (void)
-{
-  if (bp_test_require_display ())
-    {
-      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
-      g_test_fail ();
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -196,7 +186,7 @@ main (int   argc,
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/window-language/display", test_gtk_cannot_start);
+      g_test_add_func ("/window-language/display", bp_test_gtk_cannot_start);
       return g_test_run ();
     }
 

@@ -495,16 +495,6 @@ test_check_limits_with_a_dead_token (Fixture       *fixture,
   gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
 }
 
-static void
-test_gtk_cannot_start (void)
-{
-  if (bp_test_require_display ())
-    {
-      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
-      g_test_fail ();
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -513,7 +503,7 @@ main (int   argc,
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/window-salesforce/display", test_gtk_cannot_start);
+      g_test_add_func ("/window-salesforce/display", bp_test_gtk_cannot_start);
       return g_test_run ();
     }
 

@@ -340,12 +340,6 @@ test_import_newer_format (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Update Integration Accounts"));
 }
 
-static void
-test_gtk_cannot_start (void)
-{
-  bp_test_require_display ();
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -354,7 +348,7 @@ main (int   argc,
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/window-transfer/display", test_gtk_cannot_start);
+      g_test_add_func ("/window-transfer/display", bp_test_gtk_cannot_start);
       return g_test_run ();
     }
 

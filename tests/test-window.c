@@ -820,16 +820,6 @@ test_preferences (Fixture       *fixture,
   g_settings_reset (settings, "redirect-port");
 }
 
-static void
-test_gtk_cannot_start (void)
-{
-  if (bp_test_require_display ())
-    {
-      g_test_message ("GTK could not open the display %s", g_getenv ("DISPLAY"));
-      g_test_fail ();
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -839,7 +829,7 @@ main (int   argc,
   /* Without a display GTK cannot start; that is a failure under build-aux/test. */
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/window/display", test_gtk_cannot_start);
+      g_test_add_func ("/window/display", bp_test_gtk_cannot_start);
       return g_test_run ();
     }
 
