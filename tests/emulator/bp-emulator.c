@@ -141,6 +141,7 @@ struct _BpEmulator
   gboolean    last_had_verifier;
   GPtrArray  *revoked;
   GPtrArray  *secrets;
+  GPtrArray  *secret_kinds;     /* static strings, parallel to secrets */
 };
 
 G_DEFINE_FINAL_TYPE (BpEmulator, bp_emulator, G_TYPE_OBJECT)
@@ -156,10 +157,14 @@ static guint signals[N_SIGNALS];
 
 static void
 remember_secret (BpEmulator *self,
+                 const char *kind,
                  const char *secret)
 {
   if (secret != NULL && *secret != '\0')
-    g_ptr_array_add (self->secrets, g_strdup (secret));
+    {
+      g_ptr_array_add (self->secrets, g_strdup (secret));
+      g_ptr_array_add (self->secret_kinds, (gpointer) kind);
+    }
 }
 
 static char *
@@ -384,7 +389,7 @@ handle_authorize (BpEmulator        *self,
   replace_string (&self->last_redirect_uri, redirect_uri);
   replace_string (&self->last_scope, scope);
   replace_string (&self->last_prompt, query ? g_hash_table_lookup (query, "prompt") : NULL);
-  remember_secret (self, state);
+  remember_secret (self, "state", state);
 
   /* Salesforce shows these on its own page: it cannot trust the redirect URI. */
   if (g_strcmp0 (response_type, "code") != 0)
@@ -428,7 +433,7 @@ handle_authorize (BpEmulator        *self,
       grant->method = g_strdup (method != NULL ? method : "plain");
       grant->scope = g_strdup (scope);
       g_hash_table_insert (self->codes, g_strdup (code), grant);
-      remember_secret (self, code);
+      remember_secret (self, "authorization code", code);
 
       g_string_append_printf (location, "code=%s", escaped);
     }
@@ -454,7 +459,7 @@ check_client (BpEmulator        *self,
   const char *secret = g_hash_table_lookup (form, "client_secret");
 
   self->last_had_secret = secret != NULL;
-  remember_secret (self, secret);
+  remember_secret (self, "consumer secret", secret);
 
   if (client_id == NULL || (self->consumer_key != NULL && strcmp (client_id, self->consumer_key) != 0))
     {
@@ -537,7 +542,7 @@ handle_code_grant (BpEmulator        *self,
 
   self->code_exchange_count++;
   self->last_had_verifier = verifier != NULL;
-  remember_secret (self, verifier);
+  remember_secret (self, "PKCE verifier", verifier);
 
   if (!check_client (self, message, form))
     return;
@@ -583,11 +588,11 @@ handle_code_grant (BpEmulator        *self,
     }
 
   access_token = new_access_token ();
-  remember_secret (self, access_token);
+  remember_secret (self, "access token", access_token);
   if (self->issue_refresh_tokens && scope_has_refresh (grant->scope))
     {
       refresh_token = new_refresh_token ();
-      remember_secret (self, refresh_token);
+      remember_secret (self, "refresh token", refresh_token);
       g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token), g_strdup (client_id));
     }
   g_hash_table_insert (self->access_tokens, g_strdup (access_token),
@@ -624,7 +629,7 @@ handle_refresh_grant (BpEmulator        *self,
 
   self->refresh_count++;
   self->last_had_verifier = FALSE;
-  remember_secret (self, refresh_token);
+  remember_secret (self, "refresh token", refresh_token);
 
   if (!check_client (self, message, form))
     return;
@@ -639,14 +644,14 @@ handle_refresh_grant (BpEmulator        *self,
   if (self->rotate)
     {
       rotated = new_refresh_token ();
-      remember_secret (self, rotated);
+      remember_secret (self, "refresh token", rotated);
       forget_access_tokens_of (self, refresh_token);
       g_hash_table_remove (self->refresh_tokens, refresh_token);
       g_hash_table_insert (self->refresh_tokens, g_strdup (rotated), g_strdup (client_id));
     }
 
   access_token = new_access_token ();
-  remember_secret (self, access_token);
+  remember_secret (self, "access token", access_token);
   g_hash_table_insert (self->access_tokens, g_strdup (access_token),
                        g_strdup (rotated != NULL ? rotated : refresh_token));
 
@@ -1072,7 +1077,7 @@ bp_emulator_set_client (BpEmulator *self,
 
   replace_string (&self->consumer_key, consumer_key);
   replace_string (&self->consumer_secret, consumer_secret);
-  remember_secret (self, consumer_secret);
+  remember_secret (self, "consumer secret", consumer_secret);
 }
 
 void
@@ -1092,7 +1097,7 @@ bp_emulator_issue_refresh_token (BpEmulator *self,
   g_return_val_if_fail (BP_IS_EMULATOR (self), NULL);
 
   token = new_refresh_token ();
-  remember_secret (self, token);
+  remember_secret (self, "refresh token", token);
   g_hash_table_insert (self->refresh_tokens, g_strdup (token), g_strdup (consumer_key ? consumer_key : ""));
 
   return token;
@@ -1198,6 +1203,13 @@ bp_emulator_get_secrets (BpEmulator *self)
   return self->secrets;
 }
 
+GPtrArray *
+bp_emulator_get_secret_kinds (BpEmulator *self)
+{
+  g_return_val_if_fail (BP_IS_EMULATOR (self), NULL);
+  return self->secret_kinds;
+}
+
 /* GObject */
 
 static void
@@ -1219,6 +1231,7 @@ bp_emulator_finalize (GObject *object)
   g_free (self->last_prompt);
   g_ptr_array_unref (self->revoked);
   g_ptr_array_unref (self->secrets);
+  g_ptr_array_unref (self->secret_kinds);
 
   G_OBJECT_CLASS (bp_emulator_parent_class)->finalize (object);
 }
@@ -1257,6 +1270,7 @@ bp_emulator_init (BpEmulator *self)
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->revoked = g_ptr_array_new_with_free_func (g_free);
   self->secrets = g_ptr_array_new_with_free_func (g_free);
+  self->secret_kinds = g_ptr_array_new ();
 }
 
 BpEmulator *

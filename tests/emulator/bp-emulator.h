@@ -105,5 +105,8 @@ GPtrArray   *bp_emulator_get_revoked_tokens        (BpEmulator  *self);
 /* Every secret it issued or received: codes, tokens, verifiers, states,
  * client secrets; for tests that check the logs leak none of them. */
 GPtrArray   *bp_emulator_get_secrets               (BpEmulator  *self);
+/* What each of them is, index for index: "state", "authorization code",
+ * "PKCE verifier", "consumer secret", "access token", "refresh token". */
+GPtrArray   *bp_emulator_get_secret_kinds          (BpEmulator  *self);
 
 G_END_DECLS

@@ -41,7 +41,13 @@
  *   {"method":"GET","path":"/services/data/v63.0/limits/","status":200}
  *
  * No code, verifier, token or secret is written: a revoked token appears only
- * as its SHA-256, for comparing with the one the test read from the keyring. */
+ * as its SHA-256, for comparing with the one the test read from the keyring.
+ *
+ * --secrets FILE is the opposite, for the secrets audit of tests/e2e only:
+ * after every request FILE (mode 0600) holds every secret the emulator issued
+ * or received so far, one "KIND<TAB>VALUE" line each (KIND: state,
+ * authorization code, PKCE verifier, consumer secret, access token, refresh
+ * token), so that the test can look for them where they must never be. */
 
 static void
 add_field (JsonBuilder *builder,
@@ -149,6 +155,28 @@ request_handled_cb (BpEmulator        *emulator,
   fflush (record);
 }
 
+static void
+write_secrets_cb (BpEmulator        *emulator,
+                  SoupServerMessage *message,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  const char *secrets_path = user_data;
+  GPtrArray *secrets = bp_emulator_get_secrets (emulator);
+  GPtrArray *kinds = bp_emulator_get_secret_kinds (emulator);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < secrets->len; i++)
+    g_string_append_printf (text, "%s\t%s\n", (const char *) g_ptr_array_index (kinds, i),
+                            (const char *) g_ptr_array_index (secrets, i));
+
+  if (!g_file_set_contents_full (secrets_path, text->str, text->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &error))
+    g_printerr ("Cannot write %s: %s\n", secrets_path, error->message);
+}
+
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -178,6 +206,7 @@ main (int    argc,
   g_autofree char *client_secret = NULL;
   g_autofree char *callback = NULL;
   g_autofree char *record_path = NULL;
+  g_autofree char *secrets_path = NULL;
   FILE *record = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: any free port)", "PORT" },
@@ -197,6 +226,8 @@ main (int    argc,
     { "callback", 0, 0, G_OPTION_ARG_STRING, &callback, "The Connected App's callback URL", "URL" },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
       "Append one JSON line per answered request to FILE (no secrets)", "FILE" },
+    { "secrets", 0, 0, G_OPTION_ARG_FILENAME, &secrets_path,
+      "Tests only: keep every secret seen so far in FILE (0600), one “KIND<TAB>VALUE” per line", "FILE" },
     { NULL }
   };
 
@@ -242,6 +273,9 @@ main (int    argc,
         }
       g_signal_connect (emulator, "request-handled", G_CALLBACK (request_handled_cb), record);
     }
+
+  if (secrets_path != NULL)
+    g_signal_connect (emulator, "request-handled", G_CALLBACK (write_secrets_cb), secrets_path);
 
   if (!bp_emulator_start (emulator, port, &error))
     {
