@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "bp-oauth-flow.h"
 #include "bp-salesforce-endpoints.h"
@@ -24,7 +25,8 @@
  * listener on 0.0.0.0 or :: would offer that to the whole network. Every
  * address getifaddrs() knows is tried, link-local ones with their scope. */
 
-#define KEY "3MVG9exposureConsumerKey"
+#define KEY     "3MVG9exposureConsumerKey"
+#define WAIT_MS 10000
 
 typedef enum
 {
@@ -246,6 +248,187 @@ test_listener_only_on_loopback (void)
   g_unsetenv ("BROWSER");
 }
 
+/* The browser's command line */
+
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;
+} Response;
+
+static void
+response_free (Response *response)
+{
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_free (response);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+/* In-process and async, so that the listener (in this thread) can answer. */
+static Response *
+http_request (const char *method,
+              const char *url,
+              const char *host)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout", 10, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  Response *response;
+
+  g_assert_nonnull (message);
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (host != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Host", host);
+
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, bp_test_store_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, bp_test_await_result (&result, WAIT_MS), &error);
+  g_assert_no_error (error);
+
+  response = g_new0 (Response, 1);
+  response->status = soup_message_get_status (message);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+  return response;
+}
+
+static char *
+query_parameter (const char *url,
+                 const char *name)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_nonnull (uri);
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  return g_strdup (g_hash_table_lookup (params, name));
+}
+
+/* The stand-in browser completes the attempt; what it saw of its own
+ * command line and environment, as any process could, holds no state. */
+static void
+test_browser_argv_has_no_secret (void)
+{
+  g_autoptr(BpEmulator) emulator = bp_test_emulator_new ();
+  g_autoptr(BpSalesforceClient) client = bp_test_salesforce_client_new ();
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *proc_log = g_build_filename (dir, "browser-proc.log", NULL);
+  g_autoptr(BpOAuthFlow) flow = bp_oauth_flow_new (client, bp_emulator_get_base_url (emulator), KEY, NULL,
+                                                   bp_test_find_free_port ());
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSalesforceTokens) tokens = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *recorded = NULL;
+  GPtrArray *secrets;
+
+  g_unsetenv (BP_SALESFORCE_LOGIN_URL_ENV);
+  bp_test_use_test_browser ();
+  g_setenv ("BP_TEST_BROWSER_PROC_LOG", proc_log, TRUE);
+
+  bp_oauth_flow_run_async (flow, NULL, bp_test_store_result_cb, &result);
+  state = query_parameter (bp_oauth_flow_get_authorize_url (flow), "state");
+  challenge = query_parameter (bp_oauth_flow_get_authorize_url (flow), "code_challenge");
+  tokens = bp_oauth_flow_run_finish (flow, bp_test_await_result (&result, WAIT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens);
+
+  recorded = bp_test_read_file (proc_log, NULL);
+  g_assert_nonnull (strstr (recorded, "--- /proc/self/cmdline\n"));
+  g_assert_nonnull (state);
+  g_assert_nonnull (challenge);
+  bp_test_assert_no_substring (recorded, -1, state);
+  bp_test_assert_no_substring (recorded, -1, challenge);
+  g_assert_nonnull (strstr (recorded, "/OauthStart/"));
+  /* Nor the code, the verifier or the tokens, which come later anyway. */
+  secrets = bp_emulator_get_secrets (emulator);
+  bp_test_assert_no_secrets (recorded, secrets);
+
+  g_unsetenv ("BP_TEST_BROWSER_PROC_LOG");
+  g_unsetenv ("BROWSER");
+  bp_test_remove_tree (dir);
+}
+
+/* The start page redirects one browser, once; nothing else there ends or
+ * spoils the attempt. */
+static void
+test_start_page (void)
+{
+  g_autoptr(BpEmulator) emulator = bp_test_emulator_new ();
+  g_autoptr(BpSalesforceClient) client = bp_test_salesforce_client_new ();
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *argv_file = g_build_filename (dir, "argv.txt", NULL);
+  g_autofree char *quoted = g_shell_quote (argv_file);
+  g_autofree char *browser = g_strdup_printf ("sh -c 'printf %%s \"$1\" > %s' sh %%s", quoted);
+  guint port = bp_test_find_free_port ();
+  g_autoptr(BpOAuthFlow) flow = bp_oauth_flow_new (client, bp_emulator_get_base_url (emulator), KEY, NULL, port);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSalesforceTokens) tokens = NULL;
+  g_autoptr(Response) wrong_host = NULL;
+  g_autoptr(Response) post = NULL;
+  g_autoptr(Response) first = NULL;
+  g_autoptr(Response) again = NULL;
+  g_autoptr(Response) authorize = NULL;
+  g_autoptr(Response) callback = NULL;
+  g_autofree char *start_url = NULL;
+  g_autofree char *prefix = g_strdup_printf ("http://localhost:%u/OauthStart/", port);
+  g_autofree char *rebound_host = g_strdup_printf ("attacker.example:%u", port);
+  gint64 deadline;
+
+  g_unsetenv (BP_SALESFORCE_LOGIN_URL_ENV);
+  g_setenv ("BROWSER", browser, TRUE);
+  bp_oauth_flow_run_async (flow, NULL, bp_test_store_result_cb, &result);
+
+  /* The shell writes the one argument it got. */
+  deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  while (start_url == NULL || *start_url == '\0')
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_clear_pointer (&start_url, g_free);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+      g_file_get_contents (argv_file, &start_url, NULL, NULL);
+    }
+  g_assert_true (g_str_has_prefix (start_url, prefix));
+  /* 256 random bits, base64url. */
+  g_assert_cmpuint (strlen (start_url + strlen (prefix)), >=, 43);
+
+  wrong_host = http_request ("GET", start_url, rebound_host);
+  g_assert_cmpuint (wrong_host->status, ==, 400);
+  g_assert_null (soup_message_headers_get_one (wrong_host->headers, "Location"));
+  post = http_request ("POST", start_url, NULL);
+  g_assert_cmpuint (post->status, ==, 405);
+  g_assert_null (soup_message_headers_get_one (post->headers, "Location"));
+
+  first = http_request ("GET", start_url, NULL);
+  g_assert_cmpuint (first->status, ==, 302);
+  g_assert_cmpstr (soup_message_headers_get_one (first->headers, "Location"), ==,
+                   bp_oauth_flow_get_authorize_url (flow));
+  g_assert_cmpstr (soup_message_headers_get_one (first->headers, "Cache-Control"), ==, "no-store");
+  g_assert_cmpstr (soup_message_headers_get_one (first->headers, "Referrer-Policy"), ==, "no-referrer");
+
+  /* A second browser, or whoever read the command line, gets nothing. */
+  again = http_request ("GET", start_url, NULL);
+  g_assert_cmpuint (again->status, ==, 410);
+  g_assert_null (soup_message_headers_get_one (again->headers, "Location"));
+  g_assert_true (bp_oauth_flow_get_is_running (flow));
+
+  /* The first browser goes on and completes the attempt. */
+  authorize = http_request ("GET", soup_message_headers_get_one (first->headers, "Location"), NULL);
+  g_assert_cmpuint (authorize->status, ==, 302);
+  callback = http_request ("GET", soup_message_headers_get_one (authorize->headers, "Location"), NULL);
+  g_assert_cmpuint (callback->status, ==, 200);
+  tokens = bp_oauth_flow_run_finish (flow, bp_test_await_result (&result, WAIT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens);
+
+  g_unsetenv ("BROWSER");
+  bp_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -253,6 +436,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/oauth-flow/listener-only-on-loopback", test_listener_only_on_loopback);
+  g_test_add_func ("/oauth-flow/browser-argv-has-no-secret", test_browser_argv_has_no_secret);
+  g_test_add_func ("/oauth-flow/start-page", test_start_page);
 
   return g_test_run ();
 }

@@ -356,3 +356,10 @@ bp_oauth_callback_render_page (const char *title,
                           "</html>\n",
                           escaped_title, escaped_title, escaped_message);
 }
+
+gboolean
+bp_oauth_callback_is_loopback_host (const char *host,
+                                    guint       port)
+{
+  return is_expected_host (host, port);
+}

@@ -127,6 +127,12 @@ void                     bp_oauth_callback_decision_free   (BpOAuthCallbackDecis
 char                    *bp_oauth_callback_render_page     (const char                   *title,
                                                             const char                   *message);
 
+/* Whether a Host header names this machine's loopback listener on @port
+ * ("localhost:<port>", "127.0.0.1:<port>" or "[::1]:<port>"), as the
+ * callback requires; the flow's start page requires it too. */
+gboolean                 bp_oauth_callback_is_loopback_host (const char                   *host,
+                                                             guint                         port);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpOAuthCallbackDecision, bp_oauth_callback_decision_free)
 
 G_END_DECLS

@@ -20,6 +20,15 @@
  * listener closes anyway. */
 #define PAGE_DELIVERY_TIMEOUT_MS 2000
 
+/* The browser is not started with the authorize URL but with a start page on
+ * the loopback listener, "http://localhost:<port>/OauthStart/<nonce>", which
+ * redirects it there once. The authorize URL holds the state (and the code
+ * challenge); any process on the machine can read a command line in
+ * /proc/<pid>/cmdline while the browser runs, and the state is a secret that
+ * must never reach a command line. The nonce in its place is worth nothing
+ * after its one use. */
+#define START_PATH_PREFIX "/OauthStart/"
+
 typedef struct _Attempt Attempt;
 
 struct _BpOAuthFlow
@@ -69,6 +78,8 @@ struct _Attempt
   SoupServer        *server;
   char              *state;           /* secret */
   char              *verifier;        /* secret */
+  char              *start_path;      /* START_PATH_PREFIX + nonce: the URL the browser gets */
+  gboolean           is_start_used;   /* the start page redirected a browser once */
   GCancellable      *cancellable;     /* ours: ends the exchange, the browser launch */
   GCancellable      *caller_cancellable;
   gulong             caller_cancelled_id;
@@ -96,6 +107,7 @@ attempt_free (gpointer data)
 
   bp_secret_free (attempt->state);
   bp_secret_free (attempt->verifier);
+  g_free (attempt->start_path);
   g_clear_object (&attempt->cancellable);
   g_clear_object (&attempt->caller_cancellable);
   g_clear_object (&attempt->tokens);
@@ -520,6 +532,46 @@ code_exchanged_cb (GObject      *object,
 
 /* The loopback listener */
 
+/* The start page: one redirect to the authorize URL, for the first browser
+ * that asks; the attempt keeps waiting whatever happens here. */
+static void
+answer_start_page (Attempt                      *attempt,
+                   SoupServerMessage            *message,
+                   const BpOAuthCallbackRequest *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  if (strcmp (request->method, SOUP_METHOD_GET) != 0)
+    {
+      set_page (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("Method not allowed"), NULL);
+      soup_message_headers_replace (headers, "Allow", "GET");
+      g_debug ("start page: %s request -> 405", request->method);
+      return;
+    }
+
+  /* A DNS-rebinding page never gets the authorize URL. */
+  if (!bp_oauth_callback_is_loopback_host (request->host, request->port))
+    {
+      set_page (message, SOUP_STATUS_BAD_REQUEST, _("Not this sign-in"), NULL);
+      g_debug ("start page: another host -> 400");
+      return;
+    }
+
+  if (attempt->is_start_used || attempt->is_done || attempt->has_accepted)
+    {
+      set_page (message, SOUP_STATUS_GONE, _("Link already used"),
+                _("This sign-in link has already been opened. Return to Integration Accounts and "
+                  "use the browser tab it opened, or press Request token again."));
+      g_debug ("start page: opened again -> 410");
+      return;
+    }
+
+  attempt->is_start_used = TRUE;
+  set_page (message, SOUP_STATUS_FOUND, _("Continue to Salesforce"), NULL);
+  soup_message_headers_replace (headers, "Location", attempt->flow->authorize_url);
+  g_debug ("start page: redirecting the browser to the authorize URL");
+}
+
 static void
 apply_headers (SoupServerMessage *message,
                GStrv              headers)
@@ -552,6 +604,12 @@ handle_request_cb (SoupServer        *server,
   request.private_network = soup_message_headers_get_one (headers, "Access-Control-Request-Private-Network");
   request.expected_state = attempt->state;
   request.port = attempt->flow->port;
+
+  if (g_strcmp0 (request.path, attempt->start_path) == 0)
+    {
+      answer_start_page (attempt, message, &request);
+      return;
+    }
 
   decision = bp_oauth_callback_decide (&request);
   /* Never the query: it holds the code and the state. */
@@ -752,6 +810,8 @@ bp_oauth_flow_run_async (BpOAuthFlow         *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *challenge = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *nonce = NULL;
+  g_autofree char *start_url = NULL;
   g_autoptr(GSource) source = NULL;
   Attempt *attempt;
 
@@ -780,7 +840,9 @@ bp_oauth_flow_run_async (BpOAuthFlow         *self,
   attempt->state = bp_pkce_generate_state (&error);
   if (attempt->state != NULL)
     attempt->verifier = bp_pkce_generate_verifier (&error);
-  if (attempt->verifier == NULL)
+  if (attempt->verifier != NULL)
+    nonce = bp_pkce_generate_state (&error);
+  if (nonce == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -817,7 +879,10 @@ bp_oauth_flow_run_async (BpOAuthFlow         *self,
                                       attempt->state, challenge);
   set_authorize_url (self, url);
 
-  bp_browser_open_async (url, attempt->cancellable, browser_opened_cb, g_object_ref (task));
+  /* base64url: safe in a path as it is. */
+  attempt->start_path = g_strconcat (START_PATH_PREFIX, nonce, NULL);
+  start_url = g_strdup_printf ("http://localhost:%u%s", self->port, attempt->start_path);
+  bp_browser_open_async (start_url, attempt->cancellable, browser_opened_cb, g_object_ref (task));
 }
 
 BpSalesforceTokens *
