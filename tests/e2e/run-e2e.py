@@ -50,6 +50,7 @@ except (ImportError, ValueError) as import_error:
 
 import e2e_atspi as ui  # noqa: E402
 import e2e_scenarios  # noqa: E402
+import e2e_audit  # noqa: E402,F401 - registers the secrets audit scenario
 import e2e_session as session  # noqa: E402
 
 
