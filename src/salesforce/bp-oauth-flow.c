@@ -560,15 +560,16 @@ answer_start_page (Attempt                      *attempt,
   if (attempt->is_start_used || attempt->is_done || attempt->has_accepted)
     {
       set_page (message, SOUP_STATUS_GONE, _("Link already used"),
-                _("This sign-in link has already been opened. Return to Integration Accounts and "
-                  "use the browser tab it opened, or press Request token again."));
+                _("This sign-in link has already been opened. Continue in the browser tab that "
+                  "opened it first, or press Request token again in Integration Accounts."));
       g_debug ("start page: opened again -> 410");
       return;
     }
 
   attempt->is_start_used = TRUE;
-  set_page (message, SOUP_STATUS_FOUND, _("Continue to Salesforce"), NULL);
-  soup_message_headers_replace (headers, "Location", attempt->flow->authorize_url);
+  soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, attempt->flow->authorize_url);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
   g_debug ("start page: redirecting the browser to the authorize URL");
 }
 

@@ -31,9 +31,12 @@ G_DECLARE_FINAL_TYPE (BpOAuthFlow, bp_oauth_flow, BP, OAUTH_FLOW, GObject)
  *    (IPv4 alone when IPv6 loopback is missing); a taken port fails at once
  *    with %BP_ERROR_PORT_IN_USE, before any browser opens;
  * 2. makes a fresh state and PKCE verifier, sets #BpOAuthFlow:authorize-url
- *    and opens it in the browser (`$BROWSER` or the desktop's default). If no
- *    browser opens, #BpOAuthFlow:browser-error is set and the attempt keeps
- *    waiting: show the URL with a Copy button;
+ *    and opens the browser (`$BROWSER` or the desktop's default) at a
+ *    one-time start page on the listener, `/OauthStart/<nonce>`, which
+ *    redirects the first GET to the authorize URL: a command line is readable
+ *    by every process, the state must not be on one. If no browser opens,
+ *    #BpOAuthFlow:browser-error is set and the attempt keeps waiting: show
+ *    the authorize URL with a Copy button;
  * 3. answers the browser's requests (404, 405, 204 preflight, 400 for a
  *    missing or wrong state) until exactly one valid callback arrives, or
  *    the timeout (#BpOAuthFlow:timeout, 120 s) passes, or it is cancelled;
