@@ -85,7 +85,8 @@ is_loopback (const struct sockaddr *address)
 }
 
 /* Tries @port on @address; asserts the listener answers on loopback and
- * is refused elsewhere. Returns TRUE if the address is not loopback. */
+ * is refused elsewhere. Returns TRUE if the address is not loopback and the
+ * kernel refused the connection there: a checked address. */
 static gboolean
 check_address (const struct sockaddr *template,
                const char            *interface,
@@ -140,10 +141,10 @@ check_address (const struct sockaddr *template,
   if (outcome == REACHED)
     g_test_fail_printf ("the OAuth listener on port %u is reachable on %s", port, name);
   else if (outcome != REFUSED)
-    /* Unreachable (a down interface, a tentative address) is not a proof either way. */
-    g_test_fail_printf ("connecting to %s failed with %s, not “connection refused”",
-                        name, g_strerror (error_number));
-  return TRUE;
+    /* Unreachable (a down interface, a tentative IPv6 address) proves
+     * nothing either way: said, not counted as checked. */
+    g_test_message ("%s could not be tried: not counted as checked", name);
+  return outcome == REFUSED;
 }
 
 static void
@@ -209,8 +210,8 @@ check_port (guint port)
   }
 
   if (n_other == 0)
-    g_test_message ("This machine has no address besides loopback: only 127.0.0.1, ::1 and "
-                    "127.0.0.2 were checked, not a network interface.");
+    g_test_message ("No address besides loopback could be checked on this machine: only "
+                    "127.0.0.1, ::1 and 127.0.0.2 were, not a network interface.");
   else
     g_test_message ("%u non-loopback address(es) checked: %s", n_other,
                     g_test_failed () ? "SOME ANSWERED (see above)" : "all refused");
