@@ -379,6 +379,47 @@ write_job_free (WriteJob *job)
   g_free (job);
 }
 
+/* Why a write failed, in words that say what to do. The file is always
+ * replaced whole, so a failure leaves the old one as it was; what GLib says
+ * would name the temporary file, which the administrator never sees. */
+static void
+set_write_error (GError     **error,
+                 GFileError   code,
+                 const char  *dir,
+                 const char  *detail)
+{
+  switch (code)
+    {
+    case G_FILE_ERROR_NOSPC:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("the disk that holds %s is full. Free some space and try again."), dir);
+      break;
+
+    case G_FILE_ERROR_ROFS:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("the folder %s is on a read-only file system."), dir);
+      break;
+
+    case G_FILE_ERROR_ACCES:
+    case G_FILE_ERROR_PERM:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("writing in the folder %s is not permitted."), dir);
+      break;
+
+    default:
+      /* GLib has no code for these two; its message ends with strerror(). */
+      if (g_str_has_suffix (detail, g_strerror (EDQUOT)))
+        g_set_error (error, G_FILE_ERROR, code,
+                     _("the disk quota for %s is used up. Free some space and try again."), dir);
+      else if (g_str_has_suffix (detail, g_strerror (EFBIG)))
+        g_set_error (error, G_FILE_ERROR, code,
+                     _("the file in %s would be larger than this system lets the application write "
+                       "(a full disk or a file size limit)."), dir);
+      else
+        g_set_error_literal (error, G_FILE_ERROR, code, detail);
+    }
+}
+
 static gboolean
 write_file (const char  *path,
             const char  *contents,
@@ -386,21 +427,37 @@ write_file (const char  *path,
             GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *not_ours = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   /* The directory is ours alone: create it 0700, and tighten it if it exists. */
   if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0)
     {
       int saved_errno = errno;
+      g_autofree char *detail = g_strdup_printf ("%s: %s", dir, g_strerror (saved_errno));
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "%s: %s", dir, g_strerror (saved_errno));
+      set_write_error (error, g_file_error_from_errno (saved_errno), dir, detail);
+      return FALSE;
+    }
+
+  /* A link or a directory put there since the store was read: never write
+   * through it, nor replace it (bp-account-store-file.c says why). */
+  if (!bp_store_file_is_replaceable (path, &not_ours))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, not_ours);
       return FALSE;
     }
 
   /* Atomic (temporary file + rename) and durable (fsync) with mode 0600. */
-  return g_file_set_contents_full (path, contents, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, error);
+  if (!g_file_set_contents_full (path, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      set_write_error (error, local_error->code, dir, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
