@@ -11,7 +11,14 @@
  * or in a debugger. Tests start it on a private bus of their own.
  *
  * Prints "ready" once the name is owned, then "ignored <interface>.<member>"
- * for every call it leaves without an answer. Runs until killed. */
+ * for every call it leaves without an answer. Runs until killed.
+ *
+ *   bp-fake-secret-service [BUS-NAME]
+ *
+ * BUS-NAME (org.freedesktop.secrets by default) lets a test use it on a bus
+ * where a real keyring runs, with SECRET_SERVICE_BUS_NAME set to the same. */
+
+static const char *bus_name = "org.freedesktop.secrets";
 
 static gboolean
 is_for_us (GDBusConnection *connection,
@@ -19,7 +26,7 @@ is_for_us (GDBusConnection *connection,
 {
   const char *destination = g_dbus_message_get_destination (message);
 
-  return g_strcmp0 (destination, "org.freedesktop.secrets") == 0 ||
+  return g_strcmp0 (destination, bus_name) == 0 ||
          g_strcmp0 (destination, g_dbus_connection_get_unique_name (connection)) == 0;
 }
 
@@ -68,6 +75,9 @@ main (int   argc,
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (argc > 1)
+    bus_name = argv[1];
+
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   if (bus == NULL)
     {
@@ -76,7 +86,7 @@ main (int   argc,
     }
 
   g_dbus_connection_add_filter (bus, drop_method_calls_filter, NULL, NULL);
-  g_bus_own_name_on_connection (bus, "org.freedesktop.secrets", G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+  g_bus_own_name_on_connection (bus, bus_name, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
                                 name_acquired_cb, name_lost_cb, NULL, NULL);
 
   g_main_loop_run (loop);

@@ -1186,6 +1186,127 @@ test_other_owner (PathFixture   *fixture,
 }
 
 /* ------------------------------------------------------------------ */
+/* A keyring that never answers, seen from the window                  */
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+check_window_with_hung_keyring (void)
+{
+  g_autofree char *bus_name = g_strdup_printf ("com.brightpattern.IntegrationAccounts.Test.Hung%d", (int) getpid ());
+  g_autofree char *fake_path = g_test_build_filename (G_TEST_BUILT, "bp-fake-secret-service", NULL);
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "bp-integration-accounts", "accounts.json", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GDataInputStream) fake_output = NULL;
+  g_autoptr(BpSecretStore) secrets = NULL;
+  g_autoptr(BpAccountStore) store = NULL;
+  g_autoptr(GPtrArray) drafts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *hung = "The keyring service did not answer within 2 seconds.";
+  const char *apply_failed = "The keyring could not be updated, so nothing was changed: "
+                             "The keyring service did not answer within 2 seconds.";
+  gpointer args[2];
+  BpWindow *window;
+  GtkWidget *view;
+  guint frames = 0;
+  gint64 started;
+
+  /* Before anything here asks for the keyring: libsecret reads it once. */
+  g_setenv ("SECRET_SERVICE_BUS_NAME", bus_name, TRUE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  fake = g_subprocess_launcher_spawn (launcher, &error, fake_path, bus_name, NULL);
+  g_assert_no_error (error);
+  fake_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+
+  secrets = bp_secret_store_new ();
+  bp_secret_store_set_timeout (secrets, 2000);
+  store = new_store (path, secrets);
+  g_ptr_array_add (drafts, make_account ("Production"));
+  g_assert_true (apply_batch (store, drafts, &error));
+  g_assert_no_error (error);
+  before = bp_test_read_file (path, NULL);
+
+  window = bp_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame_cb, &frames, NULL);
+
+  /* Opening the account reads its consumer secret: the keyring hangs, the
+   * window keeps drawing, and after the deadline it says what is wrong. */
+  view = bp_test_find_widget (GTK_WIDGET (window), is_column_view, NULL);
+  g_assert_nonnull (view);
+  gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)), 0, TRUE);
+  bp_test_wait_for (has_editor, window);
+  frames = 0;
+  started = g_get_monotonic_time ();
+  args[0] = window;
+  args[1] = (gpointer) hung;
+  bp_test_wait_for (texts_contain, args);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+  g_test_message ("%u frames drawn while the keyring did not answer a lookup", frames);
+  g_assert_cmpuint (frames, >=, 10);
+
+  /* The administrator types a secret anyway and applies: the store reads the
+   * old one first, which hangs too; the edits stay. */
+  bp_salesforce_account_set_consumer_secret (BP_SALESFORCE_ACCOUNT (window_draft (window)), "typed-while-hung");
+  bp_test_spin (50);
+  g_assert_true (is_apply_sensitive (window));
+  frames = 0;
+  started = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.apply", NULL);
+  args[1] = (gpointer) apply_failed;
+  bp_test_wait_for (texts_contain, args);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 1999 * 1000);
+  g_test_message ("%u frames drawn while Apply waited for the keyring", frames);
+  g_assert_cmpuint (frames, >=, 10);
+
+  after = bp_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (BP_SALESFORCE_ACCOUNT (window_draft (window))),
+                   ==, "typed-while-hung");
+  g_assert_true (is_apply_sensitive (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_subprocess_force_exit (fake);
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_window_with_hung_keyring (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_window_with_hung_keyring ();
+      return;
+    }
+
+  if (!bp_test_require_session_bus ())
+    return;
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT |
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -1210,6 +1331,8 @@ main (int   argc,
                 fixture_set_up, test_window_apply_on_full_disk, fixture_tear_down);
   else
     g_test_add_func ("/store-faults/window-disk-full", bp_test_gtk_cannot_start);
+  if (has_display)
+    g_test_add_func ("/store-faults/window-keyring-hangs", test_window_with_hung_keyring);
   g_test_add_func ("/store-faults/killed-while-saving", test_killed_while_saving);
 
 #define ADD(path, func) \
