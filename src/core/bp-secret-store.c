@@ -76,7 +76,7 @@ keyring_prompt_done_cb (GObject      *object,
   if (error != NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, retval, (GDestroyNotify) g_variant_unref);
+    g_task_return_pointer (task, retval, retval != NULL ? (GDestroyNotify) g_variant_unref : NULL);
 }
 
 static void
