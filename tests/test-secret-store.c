@@ -1387,6 +1387,71 @@ test_absent_service (void)
   g_test_trap_assert_passed ();
 }
 
+/* A locked keyring whose unlock prompt a person answers after 3 s, longer
+ * than the deadline: the deadline waits for people, not for a prompt. */
+static void
+check_slow_prompt (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autoptr(GSubprocess) bus = start_bare_bus (dir);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GDataInputStream) fake_output = NULL;
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fake_path = g_test_build_filename (G_TEST_BUILT, "bp-fake-secret-service", NULL);
+  g_autofree char *line = NULL;
+  Waiter waiter = { 0 };
+  gint64 started;
+  guint ticks;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  fake = g_subprocess_launcher_spawn (launcher, &error, fake_path, "--prompt-after", "3000", NULL);
+  g_assert_no_error (error);
+  fake_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+
+  store = bp_secret_store_new ();
+  bp_secret_store_set_timeout (store, HANG_TIMEOUT_MS);
+
+  started = g_get_monotonic_time ();
+  bp_secret_store_store_async (store, "prompted-account", KIND_CONSUMER_SECRET, LABEL, "prompted-secret",
+                               NULL, waiter_done_cb, &waiter);
+  ticks = wait_counting_ticks (&waiter);
+  g_assert_true (bp_secret_store_store_finish (store, waiter.result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 3000 * 1000);
+  g_assert_cmpuint (ticks, >=, 10);
+  waiter_clear (&waiter);
+
+  g_clear_pointer (&line, g_free);
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_cmpstr (line, ==, "prompt shown");
+  g_clear_pointer (&line, g_free);
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_cmpstr (line, ==, "prompt answered");
+
+  g_subprocess_send_signal (fake, SIGTERM);
+  g_subprocess_send_signal (bus, SIGTERM);
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_slow_prompt (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_slow_prompt ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1410,6 +1475,7 @@ main (int    argc,
   g_test_add_func ("/secret-store/backend-choice", test_backend_choice);
   g_test_add_func ("/secret-store/hanging-service", test_hanging_service);
   g_test_add_func ("/secret-store/absent-service", test_absent_service);
+  g_test_add_func ("/secret-store/slow-prompt", test_slow_prompt);
 
   return g_test_run ();
 }
