@@ -13,7 +13,9 @@
 #include <sys/prctl.h>
 #endif
 
+#include "bp-account-store.h"
 #include "bp-error.h"
+#include "bp-salesforce-account.h"
 #include "bp-secret-store.h"
 #include "bp-test-utils.h"
 
@@ -887,6 +889,104 @@ check_locked_keyring (void)
   assert_secret_missing (store, account_id, KIND_CONSUMER_SECRET);
 }
 
+/* Apply with the keyring locked: the message says so, the file is not
+ * written, the old secret stays, and the same draft applies once the
+ * keyring is unlocked. */
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Applied;
+
+static void
+applied_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Applied *applied = user_data;
+
+  if (!bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &applied->error))
+    g_assert_nonnull (applied->error);
+  applied->done = TRUE;
+}
+
+static gboolean
+apply_draft (BpAccountStore  *store,
+             BpAccount       *draft,
+             GError         **error)
+{
+  Applied applied = { 0 };
+
+  bp_account_store_apply_async (store, draft, NULL, applied_cb, &applied);
+  bp_test_wait_until (&applied.done, WAIT_MS);
+  if (applied.error != NULL)
+    {
+      g_propagate_error (error, applied.error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+check_apply_with_locked_keyring (void)
+{
+  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BpAccountStore) store = bp_account_store_new (file, secrets);
+  g_autoptr(BpSalesforceAccount) account = bp_salesforce_account_new ();
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(BpAccount) draft = NULL;
+  g_autoptr(BpAccount) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  bp_account_set_name (BP_ACCOUNT (account), "Production");
+  bp_salesforce_account_set_url (account, "https://acme.my.salesforce.com/");
+  bp_salesforce_account_set_consumer_key (account, "3MVG9consumer-key-of-the-connected-app");
+  bp_salesforce_account_set_idp_login_url (account, "https://acme.my.salesforce.com/idp/login?app=0sp000000000001");
+  bp_salesforce_account_set_consumer_secret (account, "before-the-lock");
+  apply_draft (store, BP_ACCOUNT (account), &error);
+  g_assert_no_error (error);
+  before = bp_test_read_file (path, NULL);
+  saved = g_list_model_get_item (G_LIST_MODEL (store), 0);
+
+  draft = bp_account_copy (saved);
+  bp_account_set_name (draft, "Renamed");
+  bp_salesforce_account_set_consumer_secret (BP_SALESFORCE_ACCOUNT (draft), "after-the-lock");
+
+  service = get_service ();
+  collection = get_default_collection (service);
+  lock_collection (service, collection);
+
+  g_assert_false (apply_draft (store, draft, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_KEYRING_LOCKED);
+  g_assert_cmpstr (error->message, ==,
+                   "The keyring could not be updated, so nothing was changed: The keyring is locked. "
+                   "Unlock it (for example by logging in again) and try again.");
+  g_clear_error (&error);
+
+  after = bp_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Production");
+  g_assert_cmpstr (bp_account_get_name (draft), ==, "Renamed");
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (BP_SALESFORCE_ACCOUNT (draft)), ==, "after-the-lock");
+
+  unlock_collection_with_password (collection, PRIVATE_KEYRING_PASSWORD);
+  assert_secret_equals (secrets, bp_account_get_id (saved), KIND_CONSUMER_SECRET, "before-the-lock");
+  g_assert_true (apply_draft (store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Renamed");
+  assert_secret_equals (secrets, bp_account_get_id (saved), KIND_CONSUMER_SECRET, "after-the-lock");
+
+  bp_test_remove_tree (dir);
+}
+
 static void
 test_locked (void)
 {
@@ -896,6 +996,7 @@ test_locked (void)
 
       private_keyring_start (&keyring);
       check_locked_keyring ();
+      check_apply_with_locked_keyring ();
       private_keyring_stop (&keyring);
       return;
     }
