@@ -802,14 +802,18 @@ run_save_loop (const char *path)
   return 0;
 }
 
+/* ".accounts.json.XXXXXX.saving" */
 static gboolean
 is_temp_name (const char *name)
 {
-  if (!g_str_has_prefix (name, "accounts.json.") || strlen (name) != strlen ("accounts.json.XXXXXX"))
+  const char *prefix = ".accounts.json.";
+
+  if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".saving")
+      || strlen (name) != strlen (prefix) + 6 + strlen (".saving"))
     return FALSE;
 
-  for (const char *p = name + strlen ("accounts.json."); *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p))
+  for (guint i = 0; i < 6; i++)
+    if (!g_ascii_isalnum (name[strlen (prefix) + i]))
       return FALSE;
 
   return TRUE;
@@ -902,7 +906,8 @@ test_killed_while_saving (void)
   {
     g_autoptr(GDir) handle = g_dir_open (store_dir, 0, NULL);
     g_autoptr(BpAccountStore) store = NULL;
-    g_autofree char *young = g_build_filename (store_dir, "accounts.json.Young1", NULL);
+    g_autofree char *young = g_build_filename (store_dir, ".accounts.json.Young1.saving", NULL);
+    g_autofree char *backup = g_build_filename (store_dir, "accounts.json.backup", NULL);
     g_autofree char *left = NULL;
     struct utimbuf old_times;
     const char *name;
@@ -927,12 +932,16 @@ test_killed_while_saving (void)
                     "%u temporary files were left behind", N_KILLS, n_a, n_b, n_strays);
 
     /* The next load removes the abandoned ones, and not one that may belong
-     * to a save under way in another process. */
+     * to a save under way in another process, nor the administrator's own
+     * old copy. */
     g_assert_true (g_file_set_contents (young, "{}", -1, NULL));
+    g_assert_true (g_file_set_contents (backup, reference_a, -1, NULL));
+    g_assert_cmpint (g_chmod (backup, 0600), ==, 0);
+    g_assert_cmpint (g_utime (backup, &old_times), ==, 0);
     store = reload (path, &error);
     g_assert_no_error (error);
     left = list_other_files (store_dir, "accounts.json");
-    g_assert_cmpstr (left, ==, "accounts.json.A\naccounts.json.B\naccounts.json.Young1");
+    g_assert_cmpstr (left, ==, ".accounts.json.Young1.saving\naccounts.json.A\naccounts.json.B\naccounts.json.backup");
   }
 
   bp_test_remove_tree (dir);

@@ -111,12 +111,14 @@ tighten_mode (const char *path)
                path, (guint) (st.st_mode & 07777), g_strerror (errno));
 }
 
-/* g_file_set_contents_full() writes "accounts.json.XXXXXX" beside the file
- * and renames it over the file; a process killed in between leaves it
- * behind (never a half-written accounts.json). One older than a minute has
- * no writer left, a save takes milliseconds, and is removed here; a younger
- * one may be a save under way in another process (the command line), and
- * is left for a later start. They hold no secret. */
+/* A save writes ".accounts.json.XXXXXX.saving" beside the file and renames
+ * it over the file (replace_file() in bp-account-store.c); a process killed
+ * in between leaves it behind, never a half-written accounts.json. One older
+ * than a minute has no writer left, a save takes milliseconds, and is
+ * removed here; a younger one may be a save under way in another process
+ * (the command line), and is left for a later start. They hold no secret.
+ * Only names of exactly that form go: an administrator's own copy
+ * (accounts.json.backup) is never touched. */
 #define ABANDONED_TEMP_FILE_AGE_SECONDS 60
 
 static gboolean
@@ -124,12 +126,16 @@ is_temp_file_name (const char *name,
                    const char *basename)
 {
   gsize length = strlen (basename);
+  gsize suffix_length = strlen (BP_STORE_TEMP_FILE_SUFFIX);
 
-  if (strlen (name) != length + 7 || strncmp (name, basename, length) != 0 || name[length] != '.')
+  /* "." basename "." XXXXXX suffix */
+  if (strlen (name) != 1 + length + 1 + 6 + suffix_length || name[0] != '.'
+      || strncmp (name + 1, basename, length) != 0 || name[1 + length] != '.'
+      || strcmp (name + 1 + length + 1 + 6, BP_STORE_TEMP_FILE_SUFFIX) != 0)
     return FALSE;
 
-  for (const char *p = name + length + 1; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p))
+  for (guint i = 0; i < 6; i++)
+    if (!g_ascii_isalnum (name[1 + length + 1 + i]))
       return FALSE;
 
   return TRUE;
