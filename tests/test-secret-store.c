@@ -13,7 +13,9 @@
 #include <sys/prctl.h>
 #endif
 
+#include "bp-account-store.h"
 #include "bp-error.h"
+#include "bp-salesforce-account.h"
 #include "bp-secret-store.h"
 #include "bp-test-utils.h"
 
@@ -887,6 +889,104 @@ check_locked_keyring (void)
   assert_secret_missing (store, account_id, KIND_CONSUMER_SECRET);
 }
 
+/* Apply with the keyring locked: the message says so, the file is not
+ * written, the old secret stays, and the same draft applies once the
+ * keyring is unlocked. */
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Applied;
+
+static void
+applied_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Applied *applied = user_data;
+
+  if (!bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &applied->error))
+    g_assert_nonnull (applied->error);
+  applied->done = TRUE;
+}
+
+static gboolean
+apply_draft (BpAccountStore  *store,
+             BpAccount       *draft,
+             GError         **error)
+{
+  Applied applied = { 0 };
+
+  bp_account_store_apply_async (store, draft, NULL, applied_cb, &applied);
+  bp_test_wait_until (&applied.done, WAIT_MS);
+  if (applied.error != NULL)
+    {
+      g_propagate_error (error, applied.error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+check_apply_with_locked_keyring (void)
+{
+  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BpAccountStore) store = bp_account_store_new (file, secrets);
+  g_autoptr(BpSalesforceAccount) account = bp_salesforce_account_new ();
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(BpAccount) draft = NULL;
+  g_autoptr(BpAccount) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  bp_account_set_name (BP_ACCOUNT (account), "Production");
+  bp_salesforce_account_set_url (account, "https://acme.my.salesforce.com/");
+  bp_salesforce_account_set_consumer_key (account, "3MVG9consumer-key-of-the-connected-app");
+  bp_salesforce_account_set_idp_login_url (account, "https://acme.my.salesforce.com/idp/login?app=0sp000000000001");
+  bp_salesforce_account_set_consumer_secret (account, "before-the-lock");
+  apply_draft (store, BP_ACCOUNT (account), &error);
+  g_assert_no_error (error);
+  before = bp_test_read_file (path, NULL);
+  saved = g_list_model_get_item (G_LIST_MODEL (store), 0);
+
+  draft = bp_account_copy (saved);
+  bp_account_set_name (draft, "Renamed");
+  bp_salesforce_account_set_consumer_secret (BP_SALESFORCE_ACCOUNT (draft), "after-the-lock");
+
+  service = get_service ();
+  collection = get_default_collection (service);
+  lock_collection (service, collection);
+
+  g_assert_false (apply_draft (store, draft, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_KEYRING_LOCKED);
+  g_assert_cmpstr (error->message, ==,
+                   "The keyring could not be updated, so nothing was changed: The keyring is locked. "
+                   "Unlock it (for example by logging in again) and try again.");
+  g_clear_error (&error);
+
+  after = bp_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Production");
+  g_assert_cmpstr (bp_account_get_name (draft), ==, "Renamed");
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (BP_SALESFORCE_ACCOUNT (draft)), ==, "after-the-lock");
+
+  unlock_collection_with_password (collection, PRIVATE_KEYRING_PASSWORD);
+  assert_secret_equals (secrets, bp_account_get_id (saved), KIND_CONSUMER_SECRET, "before-the-lock");
+  g_assert_true (apply_draft (store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_account_get_name (saved), ==, "Renamed");
+  assert_secret_equals (secrets, bp_account_get_id (saved), KIND_CONSUMER_SECRET, "after-the-lock");
+
+  bp_test_remove_tree (dir);
+}
+
 static void
 test_locked (void)
 {
@@ -896,6 +996,7 @@ test_locked (void)
 
       private_keyring_start (&keyring);
       check_locked_keyring ();
+      check_apply_with_locked_keyring ();
       private_keyring_stop (&keyring);
       return;
     }
@@ -1137,6 +1238,321 @@ test_backend_choice (void)
   g_test_trap_assert_passed ();
 }
 
+/* Keyring faults on a bus of the test's own: a bus on which nothing can be
+ * activated, so neither the session's keyring nor an installed one answers,
+ * only what the test starts there. Each runs in a fresh process: GDBus and
+ * libsecret keep the first session bus they meet. */
+
+#define HANG_TIMEOUT_MS 2000
+
+/* Must run before anything in this process touches the session bus. */
+static GSubprocess *
+start_bare_bus (const char *dir)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *socket_path = g_build_filename (dir, "bus", NULL);
+  g_autofree char *config_path = g_build_filename (dir, "bus.conf", NULL);
+  g_autofree char *config = NULL;
+  g_autofree char *config_option = NULL;
+  g_autofree char *address = NULL;
+  GSubprocess *bus;
+  gint64 deadline;
+
+  /* No <servicedir>: nothing is activatable. */
+  config = g_strdup_printf ("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                            " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                            "<busconfig>\n"
+                            "  <type>session</type>\n"
+                            "  <listen>unix:path=%s</listen>\n"
+                            "  <policy context=\"default\">\n"
+                            "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                            "    <allow eavesdrop=\"true\"/>\n"
+                            "    <allow own=\"*\"/>\n"
+                            "  </policy>\n"
+                            "</busconfig>\n", socket_path);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  config_option = g_strconcat ("--config-file=", config_path, NULL);
+  bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", config_option, "--nofork",
+                                     "--nopidfile", NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  while (!g_file_test (socket_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (g_file_test (socket_path, G_FILE_TEST_EXISTS));
+
+  address = g_strconcat ("unix:path=", socket_path, NULL);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  return bus;
+}
+
+static gboolean
+count_tick_cb (gpointer user_data)
+{
+  guint *ticks = user_data;
+
+  (*ticks)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits for @waiter while a 50 ms timeout source counts how often the main
+ * loop got to run it; returns that count. */
+static guint
+wait_counting_ticks (Waiter *waiter)
+{
+  guint ticks = 0;
+  guint tick_id = g_timeout_add (50, count_tick_cb, &ticks);
+
+  /* Far beyond the store's deadline, and below D-Bus's own 25 s. */
+  bp_test_wait_until (&waiter->done, 20000);
+  g_source_remove (tick_id);
+  g_assert_true (waiter->done);
+  return ticks;
+}
+
+static void
+assert_gave_up_in_time (const GError *error,
+                        gint64        started,
+                        guint         ticks)
+{
+  gint64 elapsed = g_get_monotonic_time () - started;
+
+  g_assert_error (error, BP_ERROR, BP_ERROR_KEYRING_FAILED);
+  g_assert_cmpstr (error->message, ==,
+                   "The keyring service did not answer within 2 seconds. Check that it is running "
+                   "and not waiting for input, then try again.");
+  /* Not before the deadline, and long before D-Bus would give up. */
+  g_assert_cmpint (elapsed, >=, (HANG_TIMEOUT_MS - 1) * 1000);
+  g_assert_cmpint (elapsed, <, 20 * G_USEC_PER_SEC);
+  /* The main loop kept running meanwhile: ~40 ticks; a loaded machine may
+   * lose some, a blocked loop would get none. */
+  g_assert_cmpuint (ticks, >=, 10);
+}
+
+static void
+check_hanging_service (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autoptr(GSubprocess) bus = start_bare_bus (dir);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GDataInputStream) fake_output = NULL;
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fake_path = g_test_build_filename (G_TEST_BUILT, "bp-fake-secret-service", NULL);
+  g_autofree char *line = NULL;
+  g_autoptr(GString) ignored = g_string_new (NULL);
+  Waiter waiter = { 0 };
+  gint64 started;
+  guint ticks;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  fake = g_subprocess_launcher_spawn (launcher, &error, fake_path, NULL);
+  g_assert_no_error (error);
+  fake_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+
+  store = bp_secret_store_new ();
+  /* What an administrator waits at most in production. */
+  g_assert_cmpuint (bp_secret_store_get_timeout (store), ==, 15000);
+  g_object_set (store, "timeout", HANG_TIMEOUT_MS, NULL);
+  g_assert_cmpuint (bp_secret_store_get_timeout (store), ==, HANG_TIMEOUT_MS);
+
+  /* Reading (Apply reads the old value first, so this is where it waits). */
+  {
+    g_autoptr(BpSecret) secret = NULL;
+
+    started = g_get_monotonic_time ();
+    bp_secret_store_lookup_async (store, "hung-account", KIND_CONSUMER_SECRET, NULL,
+                                  waiter_done_cb, &waiter);
+    ticks = wait_counting_ticks (&waiter);
+    secret = bp_secret_store_lookup_finish (store, waiter.result, &error);
+    g_assert_null (secret);
+    assert_gave_up_in_time (error, started, ticks);
+    waiter_clear (&waiter);
+    g_clear_error (&error);
+  }
+
+  /* Storing: the message never carries the secret. */
+  started = g_get_monotonic_time ();
+  bp_secret_store_store_async (store, "hung-account", KIND_CONSUMER_SECRET, LABEL, "hung-secret-value",
+                               NULL, waiter_done_cb, &waiter);
+  ticks = wait_counting_ticks (&waiter);
+  g_assert_false (bp_secret_store_store_finish (store, waiter.result, &error));
+  assert_gave_up_in_time (error, started, ticks);
+  g_assert_null (strstr (error->message, "hung-secret-value"));
+  waiter_clear (&waiter);
+  g_clear_error (&error);
+
+  /* Clearing. */
+  started = g_get_monotonic_time ();
+  bp_secret_store_clear_async (store, "hung-account", NULL, NULL, waiter_done_cb, &waiter);
+  ticks = wait_counting_ticks (&waiter);
+  g_assert_false (bp_secret_store_clear_finish (store, waiter.result, &error));
+  assert_gave_up_in_time (error, started, ticks);
+  waiter_clear (&waiter);
+  g_clear_error (&error);
+
+  /* Without a deadline, the caller's cancellable still ends the wait. */
+  bp_secret_store_set_timeout (store, 0);
+  cancellable = g_cancellable_new ();
+  g_timeout_add_once (300, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
+  bp_secret_store_lookup_async (store, "hung-account", KIND_REFRESH_TOKEN, cancellable,
+                                waiter_done_cb, &waiter);
+  wait_counting_ticks (&waiter);
+  g_assert_null (bp_secret_store_lookup_finish (store, waiter.result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  waiter_clear (&waiter);
+  g_clear_error (&error);
+
+  /* The calls did reach the fake service, which left them unanswered. */
+  g_subprocess_send_signal (fake, SIGTERM);
+  for (;;)
+    {
+      g_clear_pointer (&line, g_free);
+      line = g_data_input_stream_read_line (fake_output, NULL, NULL, NULL);
+      if (line == NULL)
+        break;
+      g_string_append_printf (ignored, "%s\n", line);
+    }
+  g_assert_nonnull (strstr (ignored->str, "ignored org.freedesktop."));
+
+  g_subprocess_send_signal (bus, SIGTERM);
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_hanging_service (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_hanging_service ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A bus with no keyring at all and none to activate. */
+static void
+check_absent_service (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autoptr(GSubprocess) bus = start_bare_bus (dir);
+  g_autoptr(BpSecretStore) store = bp_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) secret = NULL;
+  gint64 started;
+
+  started = g_get_monotonic_time ();
+  secret = lookup_secret (store, "no-keyring-account", KIND_CONSUMER_SECRET, &error);
+  g_assert_null (secret);
+  check_no_service_error (error, started);
+  g_clear_error (&error);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (store_secret (store, "no-keyring-account", KIND_CONSUMER_SECRET,
+                                "unstored-secret-value", &error));
+  check_no_service_error (error, started);
+  g_assert_null (strstr (error->message, "unstored-secret-value"));
+  g_clear_error (&error);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (clear_secrets (store, "no-keyring-account", NULL, &error));
+  check_no_service_error (error, started);
+
+  g_subprocess_send_signal (bus, SIGTERM);
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_absent_service (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_absent_service ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A locked keyring whose unlock prompt a person answers after 3 s, longer
+ * than the deadline: the deadline waits for people, not for a prompt. */
+static void
+check_slow_prompt (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autoptr(GSubprocess) bus = start_bare_bus (dir);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GDataInputStream) fake_output = NULL;
+  g_autoptr(BpSecretStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fake_path = g_test_build_filename (G_TEST_BUILT, "bp-fake-secret-service", NULL);
+  g_autofree char *line = NULL;
+  Waiter waiter = { 0 };
+  gint64 started;
+  guint ticks;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  fake = g_subprocess_launcher_spawn (launcher, &error, fake_path, "--prompt-after", "3000", NULL);
+  g_assert_no_error (error);
+  fake_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+
+  store = bp_secret_store_new ();
+  bp_secret_store_set_timeout (store, HANG_TIMEOUT_MS);
+
+  started = g_get_monotonic_time ();
+  bp_secret_store_store_async (store, "prompted-account", KIND_CONSUMER_SECRET, LABEL, "prompted-secret",
+                               NULL, waiter_done_cb, &waiter);
+  ticks = wait_counting_ticks (&waiter);
+  g_assert_true (bp_secret_store_store_finish (store, waiter.result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 3000 * 1000);
+  g_assert_cmpuint (ticks, >=, 10);
+  waiter_clear (&waiter);
+
+  g_clear_pointer (&line, g_free);
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_cmpstr (line, ==, "prompt shown");
+  g_clear_pointer (&line, g_free);
+  line = g_data_input_stream_read_line (fake_output, NULL, NULL, &error);
+  g_assert_cmpstr (line, ==, "prompt answered");
+
+  g_subprocess_send_signal (fake, SIGTERM);
+  g_subprocess_send_signal (bus, SIGTERM);
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_slow_prompt (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_slow_prompt ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1158,6 +1574,9 @@ main (int    argc,
   g_test_add_func ("/secret-store/locked-other-collection", test_locked_other_collection);
   g_test_add_func ("/secret-store/simple-api", test_simple_api);
   g_test_add_func ("/secret-store/backend-choice", test_backend_choice);
+  g_test_add_func ("/secret-store/hanging-service", test_hanging_service);
+  g_test_add_func ("/secret-store/absent-service", test_absent_service);
+  g_test_add_func ("/secret-store/slow-prompt", test_slow_prompt);
 
   return g_test_run ();
 }

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -27,6 +29,159 @@ bp_store_contents_free (BpStoreContents *result)
   g_free (result);
 }
 
+
+/* What stands at the store's path.
+ *
+ * The file holds no secret, but it does say which Salesforce orgs the
+ * Contact Center reaches, with which consumer keys, login URLs and IdP
+ * certificates: it is kept in a folder of its own (0700) in a file of its
+ * own (0600), and is only ever replaced whole (a temporary file beside it,
+ * fsync, rename). So:
+ *
+ * - A symbolic link in its place is not written through, and not replaced:
+ *   writing through it would put the accounts wherever the link leads (a
+ *   shared or synced folder, a file of another program, /dev/null), and
+ *   replacing it would silently undo what whoever made the link wanted. The
+ *   accounts are read through a link to a regular file, so that nothing
+ *   seems lost, but the store is read-only and says why.
+ * - Anything else that is not a regular file (a directory, a FIFO, a device)
+ *   is neither read nor replaced; the store is read-only and says why.
+ * - A file that belongs to another user is read, not replaced (it is not
+ *   ours to decide about, as ssh decides about keys); read-only too.
+ * - A file of ours that others may read (0644, 0666) is made 0600 again
+ *   when it is read; every save writes 0600 anyway.
+ */
+gboolean
+bp_store_file_is_replaceable (const char  *path,
+                              char       **reason)
+{
+  GStatBuf st;
+
+  g_assert (reason != NULL);
+
+  if (g_lstat (path, &st) != 0)
+    return TRUE;   /* missing (or unreadable: the save will say so) */
+
+  if (S_ISLNK (st.st_mode))
+    {
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      *reason = g_strdup_printf (_("%s is a symbolic link (to %s). Integration Accounts saves the accounts "
+                                   "only into a file of its own, never through a link that could lead to a "
+                                   "file others can read. Replace the link with the file it points to in "
+                                   "order to change accounts."),
+                                 path, target != NULL ? target : "?");
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      *reason = g_strdup_printf (_("%s is not a regular file. Move it away in order to change accounts."),
+                                 path);
+      return FALSE;
+    }
+
+  if (st.st_uid != getuid ())
+    {
+      *reason = g_strdup_printf (_("%s belongs to another user (uid %u). Integration Accounts saves the "
+                                   "accounts only into a file of its own. Move it away, or make it yours, "
+                                   "in order to change accounts."),
+                                 path, (guint) st.st_uid);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A file of ours that others may read is made private again. */
+static void
+tighten_mode (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 0077) == 0)
+    return;
+
+  /* Quietly: it is fixed, and the command line's output stays clean. */
+  if (g_chmod (path, 0600) == 0)
+    g_debug ("The accounts file %s could be read by others (mode %04o); it is 0600 again",
+               path, (guint) (st.st_mode & 07777));
+  else
+    g_warning ("The accounts file %s can be read by others (mode %04o) and could not be made 0600: %s",
+               path, (guint) (st.st_mode & 07777), g_strerror (errno));
+}
+
+/* A save writes ".accounts.json.XXXXXX.saving" beside the file and renames
+ * it over the file (replace_file() in bp-account-store.c); a process killed
+ * in between leaves it behind, never a half-written accounts.json. One older
+ * than a minute has no writer left, a save takes milliseconds, and is
+ * removed here; a younger one may be a save under way in another process
+ * (the command line), and is left for a later start. They hold no secret.
+ * Only names of exactly that form go: an administrator's own copy
+ * (accounts.json.backup) is never touched. */
+#define ABANDONED_TEMP_FILE_AGE_SECONDS 60
+
+static gboolean
+is_temp_file_name (const char *name,
+                   const char *basename)
+{
+  gsize length = strlen (basename);
+  gsize suffix_length = strlen (BP_STORE_TEMP_FILE_SUFFIX);
+
+  /* "." basename "." XXXXXX suffix */
+  if (strlen (name) != 1 + length + 1 + 6 + suffix_length || name[0] != '.'
+      || strncmp (name + 1, basename, length) != 0 || name[1 + length] != '.'
+      || strcmp (name + 1 + length + 1 + 6, BP_STORE_TEMP_FILE_SUFFIX) != 0)
+    return FALSE;
+
+  for (guint i = 0; i < 6; i++)
+    if (!g_ascii_isalnum (name[1 + length + 1 + i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+remove_abandoned_temp_files (const char *path)
+{
+  g_autofree char *dir_path = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *temp_path = NULL;
+      GStatBuf st;
+
+      if (!is_temp_file_name (name, basename))
+        continue;
+
+      temp_path = g_build_filename (dir_path, name, NULL);
+      if (g_lstat (temp_path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != getuid ()
+          || now - st.st_mtime < ABANDONED_TEMP_FILE_AGE_SECONDS)
+        continue;
+
+      if (g_unlink (temp_path) == 0)
+        g_debug ("Removed %s, left behind by a save that did not finish", temp_path);
+    }
+}
+
+/* The store is read-only, and loading says why. */
+static void
+make_read_only (BpStoreContents  *result,
+                const char       *why,
+                GError          **error)
+{
+  g_clear_error (&result->read_only_error);
+  g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
+               _("The accounts cannot be changed: %s"), why);
+  g_propagate_error (error, g_error_copy (result->read_only_error));
+}
 
 /* Moves a file we cannot use to accounts.json.corrupt-<timestamp>, never
  * overwriting an earlier one, and returns where it went. */
@@ -449,28 +604,35 @@ bp_store_file_read (GFile   *file,
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *not_ours = NULL;
   gint64 version = 0;
   gsize length = 0;
 
   bp_account_types_ensure ();
   result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+  /* What is at the path decides whether the store may write it (see
+   * bp_store_file_is_replaceable()). */
+  path = g_file_get_path (file);
+  if (path != NULL)
     {
-      result->root = json_object_new ();
-      return g_steal_pointer (&result);
+      remove_abandoned_temp_files (path);
+      if (bp_store_file_is_replaceable (path, &not_ours))
+        tighten_mode (path);
     }
 
-  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+  /* Follows a link: the accounts are read through one, though not written. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if ((info == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      || (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR))
     {
-      g_autofree char *path = g_file_get_path (file);
-
-      g_set_error (error, BP_ERROR, BP_ERROR_STORE_READ,
-                   _("The accounts file %s is not a regular file. Move it away and start the application again."),
-                   path);
-      return NULL;
+      /* Nothing there, a dangling link, a directory or a device: nothing to read. */
+      result->root = json_object_new ();
+      if (not_ours != NULL)
+        make_read_only (result, not_ours, error);
+      return g_steal_pointer (&result);
     }
 
   if (info != NULL && g_file_info_get_size (info) > MAX_FILE_SIZE)
@@ -506,8 +668,6 @@ bp_store_file_read (GFile   *file,
 
           if (version > BP_ACCOUNT_STORE_FORMAT_VERSION)
             {
-              g_autofree char *path = g_file_get_path (file);
-
               /* Do not touch what a newer version wrote; keep the store read-only. */
               g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
                            _("The accounts file %s was written by a newer version of Integration Accounts "
@@ -524,6 +684,9 @@ bp_store_file_read (GFile   *file,
           for (guint i = 0; i < result->accounts->len; i++)
             bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
 
+          if (not_ours != NULL)
+            make_read_only (result, not_ours, error);
+
           return g_steal_pointer (&result);
         }
     }
@@ -532,6 +695,15 @@ bp_store_file_read (GFile   *file,
   g_clear_pointer (&result->root, json_object_unref);
   result->root = json_object_new ();
   g_clear_error (&local_error);
+
+  /* Not ours to move aside either: say what is wrong with it, and leave it. */
+  if (not_ours != NULL)
+    {
+      g_autofree char *why = g_strdup_printf (_("%s cannot be used (%s). %s"), path, reason, not_ours);
+
+      make_read_only (result, why, error);
+      return g_steal_pointer (&result);
+    }
   report_corrupt_file (file, reason, &local_error);
 
   /* A file we could not move away must not be overwritten either. */

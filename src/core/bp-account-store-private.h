@@ -23,6 +23,16 @@ void             bp_store_contents_free (BpStoreContents *contents);
 BpStoreContents *bp_store_file_read     (GFile           *file,
                                          GError         **error);
 
+/* A save writes ".accounts.json.XXXXXX" + this beside the file, then renames
+ * it over the file; loading removes those a killed save left behind. */
+#define BP_STORE_TEMP_FILE_SUFFIX ".saving"
+
+/* Whether a save may replace what is at @path: nothing, or a regular file
+ * of this user's. Otherwise FALSE, and @reason says what is there and what
+ * to do. Never follows a symbolic link. See bp-account-store-file.c. */
+gboolean         bp_store_file_is_replaceable (const char  *path,
+                                               char       **reason);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpStoreContents, bp_store_contents_free)
 
 G_END_DECLS

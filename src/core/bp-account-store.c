@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -379,6 +381,114 @@ write_job_free (WriteJob *job)
   g_free (job);
 }
 
+/* Why a write failed, in words that say what to do. The file is only ever
+ * replaced whole, so a failure leaves the old one as it was. */
+static void
+set_write_error (GError     **error,
+                 int          saved_errno,
+                 const char  *dir)
+{
+  GFileError code = g_file_error_from_errno (saved_errno);
+
+  switch (saved_errno)
+    {
+    case ENOSPC:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("the disk that holds %s is full. Free some space and try again."), dir);
+      break;
+
+    case EDQUOT:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("the disk quota for %s is used up. Free some space and try again."), dir);
+      break;
+
+    case EFBIG:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("the file in %s would be larger than this system lets the application write "
+                     "(a full disk or a file size limit)."), dir);
+      break;
+
+    case EROFS:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("the folder %s is on a read-only file system."), dir);
+      break;
+
+    case EACCES:
+    case EPERM:
+      g_set_error (error, G_FILE_ERROR, code,
+                   _("writing in the folder %s is not permitted."), dir);
+      break;
+
+    default:
+      g_set_error (error, G_FILE_ERROR, code, "%s: %s", dir, g_strerror (saved_errno));
+    }
+}
+
+/* Replaces @path with @contents, atomically and durably: a temporary file
+ * beside it (".accounts.json.XXXXXX.saving", mode 0600, a name no one
+ * else uses, so that the next load can tell it from a file of the
+ * administrator's), written whole and synced, renamed over the file, then
+ * the folder synced. A process killed at any moment leaves the old file or
+ * the new one, never a part, and at worst a temporary file, which the next
+ * load removes (bp-account-store-file.c). Returns 0 or an errno value. */
+static int
+replace_file (const char *dir,
+              const char *path,
+              const char *contents,
+              gsize       length)
+{
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *temp_path = g_strdup_printf ("%s/.%s.XXXXXX%s", dir, basename, BP_STORE_TEMP_FILE_SUFFIX);
+  gsize written = 0;
+  int saved_errno;
+  int dir_fd;
+  int fd;
+
+  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno;
+
+  while (written < length)
+    {
+      gssize n = write (fd, contents + written, MIN (length - written, (gsize) G_MAXSSIZE));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto failed;
+      written += n;
+    }
+
+  if (fsync (fd) != 0)
+    goto failed;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto failed;
+    }
+  fd = -1;
+
+  if (rename (temp_path, path) != 0)
+    goto failed;
+
+  /* The rename survives a power cut once the folder is synced. */
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);
+      close (dir_fd);
+    }
+
+  return 0;
+
+failed:
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  g_unlink (temp_path);
+  return saved_errno;
+}
+
 static gboolean
 write_file (const char  *path,
             const char  *contents,
@@ -386,21 +496,32 @@ write_file (const char  *path,
             GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *not_ours = NULL;
+  int saved_errno;
 
   /* The directory is ours alone: create it 0700, and tighten it if it exists. */
   if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "%s: %s", dir, g_strerror (saved_errno));
+      set_write_error (error, errno, dir);
       return FALSE;
     }
 
-  /* Atomic (temporary file + rename) and durable (fsync) with mode 0600. */
-  return g_file_set_contents_full (path, contents, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, error);
+  /* A link or a directory put there since the store was read: never write
+   * through it, nor replace it (bp-account-store-file.c says why). */
+  if (!bp_store_file_is_replaceable (path, &not_ours))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, not_ours);
+      return FALSE;
+    }
+
+  saved_errno = replace_file (dir, path, contents, length);
+  if (saved_errno != 0)
+    {
+      set_write_error (error, saved_errno, dir);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void

@@ -22,9 +22,100 @@ struct _BpSecretStore
 
   /* libsecret's simple API (the Secret portal in Flatpak) instead of SecretService. */
   gboolean uses_portal;
+
+  /* How long a call may wait for the keyring, in milliseconds; 0: forever. */
+  guint timeout_ms;
+
+  /* The service proxy with its session open, once one call has made it. */
+  SecretService *service;
 };
 
 G_DEFINE_FINAL_TYPE (BpSecretStore, bp_secret_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A SecretService that counts the unlock prompts it has open. A keyring that
+ * does not answer must not freeze an Apply for long, but a person typing the
+ * keyring password may take their time: the deadline of a call waits while a
+ * prompt is open (see deadline_passed_cb()). Only the main thread prompts. */
+
+#define BP_TYPE_KEYRING_SERVICE (bp_keyring_service_get_type ())
+
+G_DECLARE_FINAL_TYPE (BpKeyringService, bp_keyring_service, BP, KEYRING_SERVICE, SecretService)
+
+struct _BpKeyringService
+{
+  SecretService parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (BpKeyringService, bp_keyring_service, SECRET_TYPE_SERVICE)
+
+static guint n_open_prompts;
+
+static void
+keyring_prompt_done_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SecretServiceClass *parent_class = SECRET_SERVICE_CLASS (bp_keyring_service_parent_class);
+  GError *error = NULL;
+  GVariant *retval;
+
+  g_assert (n_open_prompts > 0);
+  n_open_prompts--;
+
+  /* NULL without an error: the prompt was dismissed. */
+  retval = parent_class->prompt_finish (SECRET_SERVICE (object), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, retval, retval != NULL ? (GDestroyNotify) g_variant_unref : NULL);
+}
+
+static void
+bp_keyring_service_prompt_async (SecretService      *service,
+                                 SecretPrompt       *prompt,
+                                 const GVariantType *return_type,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  SecretServiceClass *parent_class = SECRET_SERVICE_CLASS (bp_keyring_service_parent_class);
+  GTask *task = g_task_new (service, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, bp_keyring_service_prompt_async);
+  n_open_prompts++;
+  parent_class->prompt_async (service, prompt, return_type, cancellable, keyring_prompt_done_cb, task);
+}
+
+static GVariant *
+bp_keyring_service_prompt_finish (SecretService  *service,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+bp_keyring_service_class_init (BpKeyringServiceClass *klass)
+{
+  SecretServiceClass *service_class = SECRET_SERVICE_CLASS (klass);
+
+  service_class->prompt_async = bp_keyring_service_prompt_async;
+  service_class->prompt_finish = bp_keyring_service_prompt_finish;
+}
+
+static void
+bp_keyring_service_init (BpKeyringService *self)
+{
+}
 
 /* The schema name is matched too (no SECRET_SCHEMA_DONT_MATCH_NAME): only the
  * items this application wrote carry "xdg:schema" with this name. */
@@ -54,6 +145,7 @@ typedef struct
   SecretService *service;
   GList         *items;       /* clear: the items still to delete */
   gboolean       has_tried_unlock;
+  void         (*with_service) (GTask *task);
 } Operation;
 
 static void
@@ -248,33 +340,193 @@ return_mapped_error (GTask        *task,
                      const GError *error,
                      gboolean      connecting)
 {
-  g_task_return_error (task, map_error (error, connecting));
+  GError *mapped = map_error (error, connecting);
+
+  /* The service may have gone or been restarted: the next call opens a new
+   * session rather than reuse one the new service does not know. */
+  if (g_error_matches (mapped, BP_ERROR, BP_ERROR_NO_SECRET_SERVICE) ||
+      g_error_matches (mapped, BP_ERROR, BP_ERROR_KEYRING_FAILED))
+    g_clear_object (&BP_SECRET_STORE (g_task_get_source_object (task))->service);
+
+  g_task_return_error (task, mapped);
 }
 
-/* Every operation starts by getting the shared service proxy with a session
- * open: that is one D-Bus round trip, so a missing service fails here. */
 static void
-get_service (GTask               *task,
-             GAsyncReadyCallback  callback)
+service_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, g_task_get_cancellable (task), callback, task);
-}
-
-static gboolean
-finish_get_service (GTask        *task,
-                    GAsyncResult *result)
-{
+  GTask *task = user_data;
+  BpSecretStore *self = g_task_get_source_object (task);
   Operation *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  op->service = secret_service_get_finish (result, &error);
+  op->service = secret_service_open_finish (result, &error);
   if (op->service == NULL)
     {
       return_mapped_error (task, error, TRUE);
-      return FALSE;
+      g_object_unref (task);
+      return;
     }
 
-  return TRUE;
+  if (self->service == NULL)
+    self->service = g_object_ref (op->service);
+
+  op->with_service (task);
+}
+
+/* Every operation starts with the service proxy and a session open. The
+ * first one makes them (one D-Bus round trip, so a missing service fails
+ * here); later ones reuse them. Then @with_service runs, taking @task. */
+static void
+get_service (GTask  *task,
+             void  (*with_service) (GTask *task))
+{
+  BpSecretStore *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+
+  if (self->service != NULL)
+    {
+      op->service = g_object_ref (self->service);
+      with_service (task);
+      return;
+    }
+
+  op->with_service = with_service;
+  secret_service_open (BP_TYPE_KEYRING_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
+                       g_task_get_cancellable (task), service_opened_cb, task);
+}
+
+/* Deadline: every call ends within the store's timeout. The backends work on
+ * a task of their own with a cancellable of their own; the caller's task is
+ * returned when that one ends, or with an error when the time is up, and then
+ * the backend's is cancelled and its late result dropped. */
+
+typedef struct
+{
+  GTask        *task;                /* the caller's; NULL once returned */
+  GCancellable *cancellable;         /* the backend's */
+  GCancellable *caller_cancellable;
+  gulong        cancelled_id;
+  GSource      *deadline;
+  gboolean      returns_secret;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  if (call->cancelled_id != 0)
+    g_cancellable_disconnect (call->caller_cancellable, call->cancelled_id);
+  g_clear_object (&call->caller_cancellable);
+  g_clear_object (&call->cancellable);
+  if (call->deadline != NULL)
+    g_source_destroy (call->deadline);
+  g_clear_pointer (&call->deadline, g_source_unref);
+  g_clear_object (&call->task);
+  g_free (call);
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller_cancellable,
+                     GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  Call *call = user_data;
+  BpSecretStore *self = g_task_get_source_object (call->task);
+  guint seconds = (self->timeout_ms + 999) / 1000;
+
+  /* Someone is answering an unlock prompt: that is the keyring working. */
+  if (n_open_prompts > 0)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("A keyring call took longer than %u ms: giving up on it", self->timeout_ms);
+  g_clear_object (&self->service);
+  g_task_return_new_error (call->task, BP_ERROR, BP_ERROR_KEYRING_FAILED,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "The keyring service did not answer within %u second. Check that "
+                                        "it is running and not waiting for input, then try again.",
+                                        "The keyring service did not answer within %u seconds. Check that "
+                                        "it is running and not waiting for input, then try again.",
+                                        seconds),
+                           seconds);
+  g_clear_object (&call->task);
+  g_cancellable_cancel (call->cancellable);
+
+  g_clear_pointer (&call->deadline, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_finished_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (call->returns_secret)
+    {
+      char *secret = g_task_propagate_pointer (G_TASK (result), &error);
+
+      if (call->task == NULL)
+        bp_secret_free (secret);
+      else if (secret != NULL)
+        g_task_return_pointer (call->task, secret, (GDestroyNotify) bp_secret_free);
+      else
+        g_task_return_error (call->task, g_steal_pointer (&error));
+    }
+  else
+    {
+      gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+      if (call->task == NULL)
+        ;
+      else if (ok)
+        g_task_return_boolean (call->task, TRUE);
+      else
+        g_task_return_error (call->task, g_steal_pointer (&error));
+    }
+
+  call_free (call);
+}
+
+/* Takes @task (the caller's); returns the task the backend works on. */
+static GTask *
+start_call (BpSecretStore *self,
+            GTask         *task,
+            gboolean       returns_secret)
+{
+  GCancellable *caller_cancellable = g_task_get_cancellable (task);
+  Call *call = g_new0 (Call, 1);
+  GTask *backend_task;
+
+  call->task = task;
+  call->returns_secret = returns_secret;
+  call->cancellable = g_cancellable_new ();
+
+  if (caller_cancellable != NULL)
+    {
+      call->caller_cancellable = g_object_ref (caller_cancellable);
+      call->cancelled_id = g_cancellable_connect (caller_cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                  g_object_ref (call->cancellable), g_object_unref);
+    }
+
+  if (self->timeout_ms > 0)
+    {
+      call->deadline = g_timeout_source_new (self->timeout_ms);
+      g_source_set_callback (call->deadline, deadline_passed_cb, call, NULL);
+      g_source_set_static_name (call->deadline, "[bp] keyring deadline");
+      g_source_attach (call->deadline, g_task_get_context (task));
+    }
+
+  backend_task = g_task_new (self, call->cancellable, call_finished_cb, call);
+  g_task_set_source_tag (backend_task, g_task_get_source_tag (task));
+  return backend_task;
 }
 
 /* Lookup */
@@ -399,16 +651,11 @@ lookup_searched_cb (GObject      *object,
 }
 
 static void
-lookup_service_ready_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+lookup_with_service (GTask *task_in)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   Operation *op = g_task_get_task_data (task);
   g_autoptr(GHashTable) attributes = NULL;
-
-  if (!finish_get_service (task, result))
-    return;
 
   /* Without SECRET_SEARCH_UNLOCK locked items are listed too, and nothing prompts. */
   attributes = operation_build_attributes (op);
@@ -446,6 +693,7 @@ bp_secret_store_lookup_async (BpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_secret_store_lookup_async);
+  task = start_call (self, task, TRUE);
 
   if (self->uses_portal)
     {
@@ -455,7 +703,7 @@ bp_secret_store_lookup_async (BpSecretStore       *self,
 
   g_task_set_task_data (task, operation_new (account_id, kind), operation_free);
 
-  get_service (g_steal_pointer (&task), lookup_service_ready_cb);
+  get_service (g_steal_pointer (&task), lookup_with_service);
 }
 
 /**
@@ -502,16 +750,11 @@ store_stored_cb (GObject      *object,
 }
 
 static void
-store_service_ready_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+store_with_service (GTask *task_in)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   Operation *op = g_task_get_task_data (task);
   g_autoptr(GHashTable) attributes = NULL;
-
-  if (!finish_get_service (task, result))
-    return;
 
   /* Replaces the item with the same attributes in the default collection.
    * If that collection is locked, the service asks the user to unlock it. */
@@ -563,6 +806,7 @@ bp_secret_store_store_async (BpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_secret_store_store_async);
+  task = start_call (self, task, FALSE);
   g_task_set_task_data (task, op, operation_free);
 
   if (self->uses_portal)
@@ -571,7 +815,7 @@ bp_secret_store_store_async (BpSecretStore       *self,
       return;
     }
 
-  get_service (g_steal_pointer (&task), store_service_ready_cb);
+  get_service (g_steal_pointer (&task), store_with_service);
 }
 
 gboolean
@@ -705,14 +949,9 @@ clear_search (GTask *task)
 }
 
 static void
-clear_service_ready_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+clear_with_service (GTask *task_in)
 {
-  g_autoptr(GTask) task = user_data;
-
-  if (!finish_get_service (task, result))
-    return;
+  g_autoptr(GTask) task = task_in;
 
   clear_search (g_steal_pointer (&task));
 }
@@ -748,6 +987,7 @@ bp_secret_store_clear_async (BpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_secret_store_clear_async);
+  task = start_call (self, task, FALSE);
 
   if (self->uses_portal)
     {
@@ -757,7 +997,7 @@ bp_secret_store_clear_async (BpSecretStore       *self,
 
   g_task_set_task_data (task, operation_new (account_id, kind), operation_free);
 
-  get_service (g_steal_pointer (&task), clear_service_ready_cb);
+  get_service (g_steal_pointer (&task), clear_with_service);
 }
 
 gboolean
@@ -795,13 +1035,81 @@ should_use_portal (void)
 }
 
 static void
+bp_secret_store_dispose (GObject *object)
+{
+  BpSecretStore *self = BP_SECRET_STORE (object);
+
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (bp_secret_store_parent_class)->dispose (object);
+}
+
+static void
+bp_secret_store_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  BpSecretStore *self = BP_SECRET_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout_ms);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_secret_store_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  BpSecretStore *self = BP_SECRET_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMEOUT:
+      bp_secret_store_set_timeout (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 bp_secret_store_class_init (BpSecretStoreClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bp_secret_store_dispose;
+  object_class->get_property = bp_secret_store_get_property;
+  object_class->set_property = bp_secret_store_set_property;
+
+  /**
+   * BpSecretStore:timeout:
+   *
+   * How long one call (lookup, store, clear) may wait for the keyring, in
+   * milliseconds, not counting the time an unlock prompt is open; then it
+   * fails with %BP_ERROR_KEYRING_FAILED. 0 waits for ever.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       0, G_MAXUINT, BP_SECRET_STORE_DEFAULT_TIMEOUT_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 bp_secret_store_init (BpSecretStore *self)
 {
+  self->timeout_ms = BP_SECRET_STORE_DEFAULT_TIMEOUT_MS;
   self->uses_portal = should_use_portal ();
   g_debug ("Secrets go through %s",
            self->uses_portal ? "libsecret's simple API (the Secret portal in a sandbox)"
@@ -812,4 +1120,26 @@ BpSecretStore *
 bp_secret_store_new (void)
 {
   return g_object_new (BP_TYPE_SECRET_STORE, NULL);
+}
+
+guint
+bp_secret_store_get_timeout (BpSecretStore *self)
+{
+  g_return_val_if_fail (BP_IS_SECRET_STORE (self), 0);
+
+  return self->timeout_ms;
+}
+
+/* Calls already under way keep the deadline they started with. */
+void
+bp_secret_store_set_timeout (BpSecretStore *self,
+                             guint          timeout_ms)
+{
+  g_return_if_fail (BP_IS_SECRET_STORE (self));
+
+  if (self->timeout_ms == timeout_ms)
+    return;
+
+  self->timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }

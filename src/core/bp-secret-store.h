@@ -22,9 +22,22 @@ G_DECLARE_FINAL_TYPE (BpSecretStore, bp_secret_store, BP, SECRET_STORE, GObject)
  * Everything is asynchronous. Failures are BP_ERROR_SECRET_NOT_FOUND,
  * BP_ERROR_KEYRING_LOCKED, BP_ERROR_NO_SECRET_SERVICE or BP_ERROR_KEYRING_FAILED.
  * Secret values never appear in a log or an error message.
+ *
+ * Every call ends within BpSecretStore:timeout (15 s unless set; an unlock
+ * prompt that is open does not count): a keyring that never answers is
+ * BP_ERROR_KEYRING_FAILED then, and the main loop runs meanwhile. D-Bus's
+ * own limit would be 25 s per message, several messages per call.
  */
 
+/* Long enough for a keyring busy loading a large collection from a slow disk,
+ * short enough that an administrator waiting on Apply is told what is wrong. */
+#define BP_SECRET_STORE_DEFAULT_TIMEOUT_MS 15000
+
 BpSecretStore *bp_secret_store_new           (void);
+
+guint          bp_secret_store_get_timeout   (BpSecretStore       *self);
+void           bp_secret_store_set_timeout   (BpSecretStore       *self,
+                                              guint                timeout_ms);
 
 void           bp_secret_store_lookup_async  (BpSecretStore       *self,
                                               const char          *account_id,
