@@ -261,8 +261,10 @@ check_port_in_use (Fixture    *fixture,
 
   g_assert_null (tokens);
   g_assert_error (error, BP_ERROR, BP_ERROR_PORT_IN_USE);
-  expected = g_strdup_printf ("Port %u is in use; choose another port and update the callback URL of the "
-                              "Connected App.", fixture->port);
+  expected = g_strdup_printf ("Port %u is in use by another program, so the browser cannot bring the "
+                              "token back. Choose another Callback port in Preferences, register the "
+                              "new callback URL on the Connected App, and press Request token again.",
+                              fixture->port);
   g_assert_cmpstr (error->message, ==, expected);
 
   /* Before any browser: none was started, and there is no URL to show. */

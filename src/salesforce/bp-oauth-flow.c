@@ -647,8 +647,9 @@ static GError *
 new_port_in_use_error (guint port)
 {
   return g_error_new (BP_ERROR, BP_ERROR_PORT_IN_USE,
-                      _("Port %u is in use; choose another port and update the callback URL of the "
-                        "Connected App."),
+                      _("Port %u is in use by another program, so the browser cannot bring the "
+                        "token back. Choose another Callback port in Preferences, register the "
+                        "new callback URL on the Connected App, and press Request token again."),
                       port);
 }
 
