@@ -537,9 +537,10 @@ static const char * const call_names[N_CALLS] = { "exchange", "refresh", "limits
 
 /* Runs @call against an emulator with @fault; the client's error. */
 static GError *
-call_with_fault (Fixture         *fixture,
-                 Call             call,
-                 BpEmulatorFault  fault)
+call_with_fault_and_latency (Fixture         *fixture,
+                             Call             call,
+                             BpEmulatorFault  fault,
+                             guint            latency_ms)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BpSecret) verifier = bp_pkce_generate_verifier (NULL);
@@ -561,6 +562,7 @@ call_with_fault (Fixture         *fixture,
     }
 
   bp_emulator_set_fault (fixture->emulator, fault);
+  bp_emulator_set_latency (fixture->emulator, latency_ms);
   switch (call)
     {
     case CALL_EXCHANGE:
@@ -591,6 +593,7 @@ call_with_fault (Fixture         *fixture,
       g_assert_not_reached ();
     }
   bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_NONE);
+  bp_emulator_set_latency (fixture->emulator, 0);
 
   /* HTTP 200 to a revoke is success, whatever the body says. */
   if (call == CALL_REVOKE && (fault == BP_EMULATOR_FAULT_GARBAGE || fault == BP_EMULATOR_FAULT_TRUNCATED))
@@ -616,6 +619,14 @@ call_with_fault (Fixture         *fixture,
     g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, refresh_token));
 
   return g_steal_pointer (&error);
+}
+
+static GError *
+call_with_fault (Fixture         *fixture,
+                 Call             call,
+                 BpEmulatorFault  fault)
+{
+  return call_with_fault_and_latency (fixture, call, fault, 0);
 }
 
 static void
@@ -675,6 +686,29 @@ test_emulator_dies (Fixture       *fixture,
       g_assert_error (after, BP_ERROR, BP_ERROR_NETWORK);
       assert_message_has (after, "refused the connection");
     }
+}
+
+/* Salesforce answers, but far too late. */
+static void
+test_slow (Fixture       *fixture,
+           gconstpointer  data)
+{
+  /* The emulator holds every answer 4 s; the client gives up after 1 s. */
+  bp_salesforce_client_set_timeout (fixture->client, 1);
+
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) error = call_with_fault_and_latency (fixture, call, BP_EMULATOR_FAULT_NONE, 4000);
+
+      g_assert_error (error, BP_ERROR, BP_ERROR_TIMED_OUT);
+      assert_message_has (error, "127.0.0.1");
+      assert_message_has (error, "did not answer in time");
+      assert_message_has (error, "try again");
+    }
+
+  /* The held answers go out (to nobody) before the emulator goes away. */
+  while (bp_emulator_get_held_count (fixture->emulator) > 0)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -976,6 +1010,7 @@ main (int    argc,
   ADD ("cancel", test_cancel);
   ADD ("connection-dropped", test_connection_dropped);
   ADD ("emulator-dies", test_emulator_dies);
+  ADD ("slow", test_slow);
   ADD ("garbage", test_garbage);
   ADD ("huge-body", test_huge_body);
   ADD ("host-not-found", test_host_not_found);
