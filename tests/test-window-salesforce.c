@@ -190,7 +190,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  contents)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   bp_test_spin (50);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->secrets);
@@ -282,6 +283,80 @@ test_cancel_revokes_new_token (Fixture       *fixture,
   after = keyring_lookup (fixture, PRODUCTION_ID);
   g_assert_cmpstr (after, ==, old);
   g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+}
+
+static gboolean
+exchange_in_flight (gpointer data)
+{
+  Fixture *fixture = data;
+
+  /* The browser came back from authorize; the token request is held. */
+  return bp_emulator_get_authorize_count (fixture->emulator) == 1
+         && bp_emulator_get_held_count (fixture->emulator) == 1;
+}
+
+static gboolean
+has_revoked (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_emulator_get_revoked_tokens (fixture->emulator)->len > 0;
+}
+
+static gboolean
+port_is_free (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_test_can_bind ("127.0.0.1", fixture->port);
+}
+
+/* The window closes while Salesforce is issuing the token. The token is
+ * revoked, not stored: it would belong to a draft that is gone, and only
+ * Apply makes a requested token the account's (BpPendingToken). The
+ * account's saved token and file stay as they were. */
+static void
+test_window_closed_during_exchange (Fixture       *fixture,
+                                    gconstpointer  contents)
+{
+  g_autofree char *old = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *left = NULL;
+  GPtrArray *revoked;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  old = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, old);
+  before = bp_test_read_file (fixture->path, NULL);
+
+  select_first (fixture);
+  bp_emulator_set_latency (fixture->emulator, 1500);
+  request_token (fixture);
+  bp_test_wait_for (exchange_in_flight, fixture);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+
+  /* The dialog went with its window; the port is free. */
+  bp_test_wait_for (token_dialog_gone, NULL);
+  bp_test_wait_for (port_is_free, fixture);
+
+  /* Past the exchange's end: the late token is revoked, nothing else moved. */
+  bp_test_wait_for (has_revoked, fixture);
+  bp_test_spin (200);
+  revoked = bp_emulator_get_revoked_tokens (fixture->emulator);
+  g_assert_cmpuint (revoked->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (revoked, 0), !=, old);
+  g_assert_false (bp_emulator_is_refresh_token_valid (fixture->emulator, g_ptr_array_index (revoked, 0)));
+  g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, old));
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (left, ==, old);
+  after = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
 }
 
 static void
@@ -513,6 +588,7 @@ main (int   argc,
   ADD ("/window-salesforce/request-token-then-apply", test_request_token_then_apply);
   ADD ("/window-salesforce/cancel-revokes-new-token", test_cancel_revokes_new_token);
   ADD ("/window-salesforce/denied-stays-in-dialog", test_denied_stays_in_dialog);
+  ADD ("/window-salesforce/window-closed-during-exchange", test_window_closed_during_exchange);
   ADD ("/window-salesforce/check-limits", test_check_limits);
   ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
