@@ -359,6 +359,71 @@ test_window_closed_during_exchange (Fixture       *fixture,
   g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
 }
 
+static gboolean
+dialog_says_port_in_use (gpointer data)
+{
+  GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  g_autofree char *texts = dialog != NULL ? bp_test_visible_texts (GTK_WIDGET (dialog)) : NULL;
+  g_autofree char *expected = g_strdup_printf ("Port %u is in use by another program", GPOINTER_TO_UINT (data));
+
+  return texts != NULL && strstr (texts, expected) != NULL && strstr (texts, "Preferences") != NULL;
+}
+
+/* Another program has the callback port (on 127.0.0.1 or on ::1): the dialog
+ * says which port and where to change it, before any browser opens. */
+static void
+check_port_taken (Fixture    *fixture,
+                  const char *taken_address)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (taken_address);
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, fixture->port);
+  g_autoptr(GSocket) other = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                           G_SOCKET_PROTOCOL_TCP, NULL);
+  GtkWindow *dialog;
+
+  g_assert_true (g_socket_bind (other, socket_address, FALSE, NULL));
+  g_assert_true (g_socket_listen (other, NULL));
+
+  select_first (fixture);
+  request_token (fixture);
+  bp_test_wait_for (dialog_says_port_in_use, GUINT_TO_POINTER (fixture->port));
+  g_assert_cmpuint (bp_emulator_get_authorize_count (fixture->emulator), ==, 0);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+
+  /* Once the other program is gone, Try Again works. */
+  g_socket_close (other, NULL);
+  dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "token.try-again", NULL));
+  bp_test_wait_for (draft_is_authorized, fixture);
+  bp_test_wait_for (token_dialog_gone, NULL);
+}
+
+static void
+test_port_taken (Fixture       *fixture,
+                 gconstpointer  contents)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  check_port_taken (fixture, "127.0.0.1");
+}
+
+static void
+test_port_taken_ipv6 (Fixture       *fixture,
+                      gconstpointer  contents)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  if (!bp_test_can_bind ("::1", 0))
+    {
+      g_test_skip ("no IPv6 loopback on this machine");
+      return;
+    }
+
+  check_port_taken (fixture, "::1");
+}
+
 static void
 test_denied_stays_in_dialog (Fixture       *fixture,
                              gconstpointer  contents)
@@ -589,6 +654,8 @@ main (int   argc,
   ADD ("/window-salesforce/cancel-revokes-new-token", test_cancel_revokes_new_token);
   ADD ("/window-salesforce/denied-stays-in-dialog", test_denied_stays_in_dialog);
   ADD ("/window-salesforce/window-closed-during-exchange", test_window_closed_during_exchange);
+  ADD ("/window-salesforce/port-taken", test_port_taken);
+  ADD ("/window-salesforce/port-taken-ipv6", test_port_taken_ipv6);
   ADD ("/window-salesforce/check-limits", test_check_limits);
   ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
