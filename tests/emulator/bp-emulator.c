@@ -137,6 +137,7 @@ struct _BpEmulator
   guint       refresh_count;
   guint       limits_count;
   guint       held_count;
+  GPtrArray  *trickles;         /* Trickle, answers that never end */
   char       *last_method;
   char       *last_redirect_uri;
   char       *last_scope;
@@ -372,6 +373,69 @@ set_huge_body (SoupServerMessage *message)
   soup_message_body_complete (body);
 }
 
+typedef struct
+{
+  SoupServerMessage *message;
+  guint              source_id;
+  gulong             finished_id;
+} Trickle;
+
+static void
+trickle_free (gpointer data)
+{
+  Trickle *trickle = data;
+
+  g_clear_handle_id (&trickle->source_id, g_source_remove);
+  g_clear_signal_handler (&trickle->finished_id, trickle->message);
+  g_clear_object (&trickle->message);
+  g_free (trickle);
+}
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+
+  /* JSON allows any amount of white space before the value. */
+  soup_message_body_append (soup_server_message_get_response_body (trickle->message), SOUP_MEMORY_STATIC,
+                            " ", 1);
+  soup_server_message_unpause (trickle->message);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+trickle_finished_cb (SoupServerMessage *message,
+                     gpointer           user_data)
+{
+  BpEmulator *self = user_data;
+
+  /* The client gave up: stop dripping. */
+  for (guint i = 0; i < self->trickles->len; i++)
+    if (((Trickle *) g_ptr_array_index (self->trickles, i))->message == message)
+      {
+        g_ptr_array_remove_index_fast (self->trickles, i);
+        break;
+      }
+}
+
+static void
+start_trickle (BpEmulator        *self,
+               SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  Trickle *trickle = g_new0 (Trickle, 1);
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "application/json;charset=UTF-8", NULL);
+
+  trickle->message = g_object_ref (message);
+  trickle->finished_id = g_signal_connect (message, "finished", G_CALLBACK (trickle_finished_cb), self);
+  trickle->source_id = g_timeout_add (250, trickle_cb, trickle);
+  g_ptr_array_add (self->trickles, trickle);
+}
+
 /* The injected faults of the JSON endpoints; TRUE when one answered. */
 static gboolean
 answer_fault (BpEmulator        *self,
@@ -400,6 +464,9 @@ answer_fault (BpEmulator        *self,
       return TRUE;
     case BP_EMULATOR_FAULT_HUGE:
       set_huge_body (message);
+      return TRUE;
+    case BP_EMULATOR_FAULT_TRICKLE:
+      start_trickle (self, message);
       return TRUE;
     default:
       g_assert_not_reached ();
@@ -1060,6 +1127,8 @@ bp_emulator_stop (BpEmulator *self)
 {
   g_return_if_fail (BP_IS_EMULATOR (self));
 
+  g_ptr_array_set_size (self->trickles, 0);
+
   if (self->server == NULL)
     return;
 
@@ -1322,6 +1391,7 @@ bp_emulator_finalize (GObject *object)
   g_free (self->last_redirect_uri);
   g_free (self->last_scope);
   g_free (self->last_prompt);
+  g_ptr_array_unref (self->trickles);
   g_ptr_array_unref (self->revoked);
   g_ptr_array_unref (self->secrets);
 
@@ -1361,6 +1431,7 @@ bp_emulator_init (BpEmulator *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->revoked = g_ptr_array_new_with_free_func (g_free);
+  self->trickles = g_ptr_array_new_with_free_func (trickle_free);
   self->secrets = g_ptr_array_new_with_free_func (g_free);
 }
 

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @BP_EMULATOR_FAULT_TRUNCATED: HTTP 200, application/json, and JSON cut off in the middle
  * @BP_EMULATOR_FAULT_HUGE: HTTP 200, application/json, and a chunked body of
  *   %BP_EMULATOR_HUGE_BODY_SIZE bytes
+ * @BP_EMULATOR_FAULT_TRICKLE: HTTP 200, application/json, then one byte of the body
+ *   every 250 ms, never ending: each read is quick, the answer never complete
  *
  * Faults of the token, revoke, userinfo, API versions and limits endpoints
  * (not of authorize: that one is the browser's).
@@ -34,6 +36,7 @@ typedef enum
   BP_EMULATOR_FAULT_GARBAGE,
   BP_EMULATOR_FAULT_TRUNCATED,
   BP_EMULATOR_FAULT_HUGE,
+  BP_EMULATOR_FAULT_TRICKLE,
 } BpEmulatorFault;
 
 #define BP_EMULATOR_HUGE_BODY_SIZE (16 * 1024 * 1024)

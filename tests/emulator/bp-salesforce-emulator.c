@@ -194,7 +194,7 @@ main (int    argc,
     { "no-refresh-token", 0, 0, G_OPTION_ARG_NONE, &no_refresh_token,
       "Issue no refresh tokens (a Connected App without the refresh_token scope)", NULL },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault_name,
-      "Break every token, revoke, userinfo and API answer: close, reset, die, garbage, truncated or huge",
+      "Break every token, revoke, userinfo and API answer: close, reset, die, garbage, truncated, huge or trickle",
       "FAULT" },
     { "forbid-limits", 0, 0, G_OPTION_ARG_NONE, &forbid_limits, "Answer limits with 403", NULL },
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "Accept only this consumer key", "KEY" },
@@ -226,7 +226,8 @@ main (int    argc,
 
   if (fault_name != NULL)
     {
-      static const char * const names[] = { "none", "close", "reset", "die", "garbage", "truncated", "huge" };
+      static const char * const names[] = { "none", "close", "reset", "die", "garbage", "truncated", "huge",
+                                             "trickle" };
       gboolean is_known = FALSE;
 
       for (guint i = 0; i < G_N_ELEMENTS (names) && !is_known; i++)
@@ -238,7 +239,7 @@ main (int    argc,
 
       if (!is_known)
         {
-          g_printerr ("--fault must be one of none, close, reset, die, garbage, truncated, huge\n");
+          g_printerr ("--fault must be one of none, close, reset, die, garbage, truncated, huge, trickle\n");
           return 2;
         }
     }
