@@ -711,6 +711,24 @@ test_slow (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Salesforce sends a byte now and then, for ever: each read is quick, the
+ * answer never complete. The client's timeout bounds the whole request. */
+static void
+test_trickle (Fixture       *fixture,
+              gconstpointer  data)
+{
+  bp_salesforce_client_set_timeout (fixture->client, 2);
+
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) error = call_with_fault (fixture, call, BP_EMULATOR_FAULT_TRICKLE);
+
+      g_assert_error (error, BP_ERROR, BP_ERROR_TIMED_OUT);
+      assert_message_has (error, "127.0.0.1");
+      assert_message_has (error, "did not answer in time");
+    }
+}
+
 static void
 test_garbage (Fixture       *fixture,
               gconstpointer  data)
@@ -1011,6 +1029,7 @@ main (int    argc,
   ADD ("connection-dropped", test_connection_dropped);
   ADD ("emulator-dies", test_emulator_dies);
   ADD ("slow", test_slow);
+  ADD ("trickle", test_trickle);
   ADD ("garbage", test_garbage);
   ADD ("huge-body", test_huge_body);
   ADD ("host-not-found", test_host_not_found);

@@ -46,6 +46,11 @@ typedef struct
   char                *instance_url;  /* API version cache key */
   GInputStream        *stream;        /* the response body, while it is read */
   GByteArray          *body;          /* what was read of it so far */
+  GCancellable        *cancellable;   /* the caller's, or the deadline */
+  GCancellable        *caller_cancellable;
+  gulong               caller_cancelled_id;
+  GSource             *deadline;
+  gboolean             is_past_deadline;
 } Request;
 
 static void
@@ -53,6 +58,15 @@ request_free (gpointer data)
 {
   Request *request = data;
 
+  if (request->deadline != NULL)
+    {
+      g_source_destroy (request->deadline);
+      g_clear_pointer (&request->deadline, g_source_unref);
+    }
+  if (request->caller_cancelled_id != 0)
+    g_cancellable_disconnect (request->caller_cancellable, request->caller_cancelled_id);
+  g_clear_object (&request->caller_cancellable);
+  g_clear_object (&request->cancellable);
   g_clear_object (&request->stream);
   g_clear_pointer (&request->body, g_byte_array_unref);
   g_clear_object (&request->message);
@@ -228,6 +242,27 @@ sent_cb (GObject      *object,
          gpointer      user_data);
 
 static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The request data lives as long as the task, which outlives this source. */
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  g_debug ("%s: no whole answer in time; giving up", request_kind_to_string (request->kind));
+  g_clear_pointer (&request->deadline, g_source_unref);
+  request->is_past_deadline = TRUE;
+  g_cancellable_cancel (request->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
 send_request (BpSalesforceClient *self,
               GTask              *task)
 {
@@ -238,8 +273,28 @@ send_request (BpSalesforceClient *self,
            g_uri_get_scheme (soup_message_get_uri (request->message)), request->host,
            g_uri_get_path (soup_message_get_uri (request->message)));
 
+  /* libsoup's timeout is per read: a server that sends a byte now and then
+   * would hold the request for ever. The whole request gets as long. */
+  request->cancellable = g_cancellable_new ();
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      request->caller_cancellable = g_object_ref (g_task_get_cancellable (task));
+      request->caller_cancelled_id = g_cancellable_connect (request->caller_cancellable,
+                                                            G_CALLBACK (caller_cancelled_cb),
+                                                            request->cancellable, NULL);
+    }
+  if (soup_session_get_timeout (self->session) > 0)
+    {
+      /* Not _seconds(): that one may fire up to a second early. */
+      request->deadline = g_timeout_source_new ((guint) MIN ((guint64) soup_session_get_timeout (self->session) * 1000,
+                                                             G_MAXUINT));
+      g_source_set_callback (request->deadline, deadline_passed_cb, request, NULL);
+      g_source_set_name (request->deadline, "[bp] Salesforce request deadline");
+      g_source_attach (request->deadline, g_task_get_context (task));
+    }
+
   soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), sent_cb, task);
+                           request->cancellable, sent_cb, task);
 }
 
 static void handle_token_response     (GTask *task, Request *request, Response *response);
@@ -267,7 +322,17 @@ return_transport_error (GTask        *task,
                         Request      *request,
                         const GError *error)
 {
+  g_autoptr(GError) timed_out = NULL;
+
   g_debug ("%s: failed: %s", request_kind_to_string (request->kind), error->message);
+
+  /* Cancelled by the deadline, not by the caller. */
+  if (request->is_past_deadline && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      timed_out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "deadline");
+      error = timed_out;
+    }
 
   if (request->kind == BP_SALESFORCE_REQUEST_API_VERSIONS
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -355,7 +420,7 @@ read_body (GTask *task)
   Request *request = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (request->stream, BODY_READ_SIZE, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), body_read_cb, task);
+                                   request->cancellable, body_read_cb, task);
 }
 
 static void

@@ -42,7 +42,9 @@ G_DECLARE_FINAL_TYPE (BpSalesforceClient, bp_salesforce_client, BP, SALESFORCE_C
 
 BpSalesforceClient *bp_salesforce_client_new                (void);
 
-/* The network timeout in seconds (default 30). */
+/* The network timeout in seconds (default 30): the longest wait for any
+ * read, and the longest one whole request may take (a server that sends a
+ * byte now and then is given up too); 0: none. */
 guint               bp_salesforce_client_get_timeout        (BpSalesforceClient  *self);
 void                bp_salesforce_client_set_timeout        (BpSalesforceClient  *self,
                                                              guint                seconds);
