@@ -429,6 +429,38 @@ test_faults (Fixture       *fixture,
   g_assert_cmpuint (bp_emulator_get_code_exchange_count (fixture->emulator), ==, 5);
 }
 
+/* The token request breaks on the way: a clear message in the dialog (and
+ * the browser's page), the port free, nothing issued. */
+static void
+test_exchange_breaks (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const struct
+  {
+    BpEmulatorFault  fault;
+    int              code;
+    const char      *words;
+  } cases[] = {
+    { BP_EMULATOR_FAULT_CLOSE, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { BP_EMULATOR_FAULT_RESET, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { BP_EMULATOR_FAULT_GARBAGE, BP_ERROR_SALESFORCE, "could not be read" },
+    { BP_EMULATOR_FAULT_TRUNCATED, BP_ERROR_SALESFORCE, "could not be read" },
+    { BP_EMULATOR_FAULT_HUGE, BP_ERROR_SALESFORCE, "larger than 4 MiB" },
+    { BP_EMULATOR_FAULT_TRICKLE, BP_ERROR_TIMED_OUT, "did not answer in time" },
+    /* Last: the emulator is gone after it. */
+    { BP_EMULATOR_FAULT_DIE, BP_ERROR_NETWORK, "closed the connection before it answered" },
+  };
+
+  bp_salesforce_client_set_timeout (fixture->client, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      bp_emulator_set_fault (fixture->emulator, cases[i].fault);
+      check_flow_fails (fixture, NULL, cases[i].code, cases[i].words);
+      g_assert_cmpuint (bp_emulator_get_code_exchange_count (fixture->emulator), ==, i + 1);
+    }
+}
+
 static void
 test_timeout (Fixture       *fixture,
               gconstpointer  data)
@@ -1036,6 +1068,7 @@ main (int    argc,
   ADD ("browser-fails", test_browser_fails);
   ADD ("browser-list", test_browser_list);
   ADD ("callback-requests", test_callback_requests);
+  ADD ("exchange-breaks", test_exchange_breaks);
   ADD ("browser-leaves-early", test_browser_leaves_early);
   g_test_add ("/oauth-flow/cancelled-during-exchange", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
               test_ended_during_exchange, fixture_tear_down);

@@ -360,6 +360,54 @@ test_window_closed_during_exchange (Fixture       *fixture,
 }
 
 static gboolean
+dialog_says_connection_closed (gpointer data)
+{
+  GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  g_autofree char *texts = dialog != NULL ? bp_test_visible_texts (GTK_WIDGET (dialog)) : NULL;
+
+  return texts != NULL && strstr (texts, "closed the connection before it answered") != NULL;
+}
+
+/* Salesforce resets the connection of the token request: the dialog says so
+ * and offers Try Again; the account keeps its token and its file. */
+static void
+test_exchange_reset_keeps_the_token (Fixture       *fixture,
+                                     gconstpointer  contents)
+{
+  g_autofree char *old = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *left = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  old = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, old);
+  before = bp_test_read_file (fixture->path, NULL);
+
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_RESET);
+  select_first (fixture);
+  request_token (fixture);
+  bp_test_wait_for (dialog_says_connection_closed, NULL);
+
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (left, ==, old);
+  g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, old));
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+  after = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
+
+  /* Salesforce is back: Try Again gets the token. */
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_NONE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG)),
+                                             "token.try-again", NULL));
+  bp_test_wait_for (draft_is_authorized, fixture);
+  bp_test_wait_for (token_dialog_gone, NULL);
+}
+
+static gboolean
 dialog_says_port_in_use (gpointer data)
 {
   GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
@@ -654,6 +702,7 @@ main (int   argc,
   ADD ("/window-salesforce/cancel-revokes-new-token", test_cancel_revokes_new_token);
   ADD ("/window-salesforce/denied-stays-in-dialog", test_denied_stays_in_dialog);
   ADD ("/window-salesforce/window-closed-during-exchange", test_window_closed_during_exchange);
+  ADD ("/window-salesforce/exchange-reset-keeps-the-token", test_exchange_reset_keeps_the_token);
   ADD ("/window-salesforce/port-taken", test_port_taken);
   ADD ("/window-salesforce/port-taken-ipv6", test_port_taken_ipv6);
   ADD ("/window-salesforce/check-limits", test_check_limits);
