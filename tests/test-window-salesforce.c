@@ -683,6 +683,50 @@ test_check_limits_with_a_dead_token (Fixture       *fixture,
   gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
 }
 
+static gboolean
+limits_dialog_says_connection_closed (gpointer data)
+{
+  GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG);
+  g_autofree char *texts = dialog != NULL ? bp_test_visible_texts (GTK_WIDGET (dialog)) : NULL;
+
+  return texts != NULL && strstr (texts, "closed the connection before it answered") != NULL;
+}
+
+/* Check limits while Salesforce resets connections: the dialog says so; the
+ * account stays authorized (no "Needs new token") with its token and file. */
+static void
+test_check_limits_when_reset (Fixture       *fixture,
+                              gconstpointer  contents)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *token = NULL;
+  BpAccount *saved;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  authorize_saved_account (fixture);
+  token = keyring_lookup (fixture, PRODUCTION_ID);
+  before = bp_test_read_file (fixture->path, NULL);
+  select_first (fixture);
+
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_RESET);
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.check-limits", NULL));
+  bp_test_wait_for (limits_dialog_says_connection_closed, NULL);
+  bp_test_spin (200);
+
+  saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (BP_SALESFORCE_ACCOUNT (saved)), ==, BP_TOKEN_STATE_VALID);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_VALID);
+  after = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (after, ==, token);
+  g_clear_pointer (&after, g_free);
+  after = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -707,6 +751,7 @@ main (int   argc,
   ADD ("/window-salesforce/port-taken-ipv6", test_port_taken_ipv6);
   ADD ("/window-salesforce/check-limits", test_check_limits);
   ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
+  ADD ("/window-salesforce/check-limits-when-reset", test_check_limits_when_reset);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
   ADD ("/window-salesforce/delete-with-a-pending-token", test_delete_with_a_pending_token);
   ADD ("/window-salesforce/delete-when-salesforce-is-down", test_delete_when_salesforce_is_down);
