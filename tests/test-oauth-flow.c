@@ -261,8 +261,10 @@ check_port_in_use (Fixture    *fixture,
 
   g_assert_null (tokens);
   g_assert_error (error, BP_ERROR, BP_ERROR_PORT_IN_USE);
-  expected = g_strdup_printf ("Port %u is in use; choose another port and update the callback URL of the "
-                              "Connected App.", fixture->port);
+  expected = g_strdup_printf ("Port %u is in use by another program, so the browser cannot bring the "
+                              "token back. Choose another Callback port in Preferences, register the "
+                              "new callback URL on the Connected App, and press Request token again.",
+                              fixture->port);
   g_assert_cmpstr (error->message, ==, expected);
 
   /* Before any browser: none was started, and there is no URL to show. */
@@ -427,6 +429,38 @@ test_faults (Fixture       *fixture,
   g_assert_cmpuint (bp_emulator_get_code_exchange_count (fixture->emulator), ==, 5);
 }
 
+/* The token request breaks on the way: a clear message in the dialog (and
+ * the browser's page), the port free, nothing issued. */
+static void
+test_exchange_breaks (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const struct
+  {
+    BpEmulatorFault  fault;
+    int              code;
+    const char      *words;
+  } cases[] = {
+    { BP_EMULATOR_FAULT_CLOSE, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { BP_EMULATOR_FAULT_RESET, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { BP_EMULATOR_FAULT_GARBAGE, BP_ERROR_SALESFORCE, "could not be read" },
+    { BP_EMULATOR_FAULT_TRUNCATED, BP_ERROR_SALESFORCE, "could not be read" },
+    { BP_EMULATOR_FAULT_HUGE, BP_ERROR_SALESFORCE, "larger than 4 MiB" },
+    { BP_EMULATOR_FAULT_TRICKLE, BP_ERROR_TIMED_OUT, "did not answer in time" },
+    /* Last: the emulator is gone after it. */
+    { BP_EMULATOR_FAULT_DIE, BP_ERROR_NETWORK, "closed the connection before it answered" },
+  };
+
+  bp_salesforce_client_set_timeout (fixture->client, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      bp_emulator_set_fault (fixture->emulator, cases[i].fault);
+      check_flow_fails (fixture, NULL, cases[i].code, cases[i].words);
+      g_assert_cmpuint (bp_emulator_get_code_exchange_count (fixture->emulator), ==, i + 1);
+    }
+}
+
 static void
 test_timeout (Fixture       *fixture,
               gconstpointer  data)
@@ -518,12 +552,15 @@ test_double_start (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
-  /* Another flow on the same port: the running one is cancelled, the port is its. */
+  /* Another flow (another account, another dialog): the newest wins, the
+   * running one ends with a message its dialog shows, the port is free for it. */
   bp_oauth_flow_run_async (second, NULL, bp_test_store_result_cb, &second_result);
   g_assert_true (bp_oauth_flow_get_is_running (second));
   g_assert_false (bp_oauth_flow_get_is_running (first));
   tokens = bp_oauth_flow_run_finish (first, bp_test_await_result (&again_result, WAIT_MS), &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error (error, BP_ERROR, BP_ERROR_SUPERSEDED);
+  g_assert_nonnull (strstr (error->message, "only one can wait for the browser at a time"));
+  g_assert_nonnull (strstr (error->message, "Try Again"));
   g_clear_error (&error);
 
   bp_oauth_flow_cancel (second);
@@ -702,6 +739,119 @@ test_browser_leaves_early (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator,
                                                      bp_salesforce_tokens_get_refresh_token (tokens)));
+  g_assert_true (is_port_free (fixture->port));
+}
+
+static gboolean
+exchange_in_flight (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_emulator_get_held_count (fixture->emulator) > 0;
+}
+
+static gboolean
+has_revoked (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_emulator_get_revoked_tokens (fixture->emulator)->len > 0;
+}
+
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates until @condition holds or WAIT_MS pass (never blocks for good). */
+static gboolean
+wait_for (GSourceFunc condition,
+          Fixture    *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  guint wake_up = g_timeout_add (50, wake_up_cb, NULL);
+
+  while (!condition (fixture) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake_up);
+
+  return condition (fixture);
+}
+
+/* The attempt ends (Cancel, the dialog closed, another attempt) while
+ * Salesforce is issuing the token: the port is free at once, and the token
+ * nobody will store is revoked when it arrives. */
+static void
+test_ended_during_exchange (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gboolean by_another_attempt = GPOINTER_TO_INT (data);
+  g_autoptr(BpOAuthFlow) flow = new_flow (fixture, NULL);
+  g_autoptr(BpOAuthFlow) other = new_flow (fixture, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) other_result = NULL;
+  g_autoptr(GAsyncResult) callback_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) callback_error = NULL;
+  g_autoptr(BpSalesforceTokens) tokens = NULL;
+  g_autoptr(Response) authorize = NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GPtrArray *revoked = bp_emulator_get_revoked_tokens (fixture->emulator);
+
+  g_setenv ("BROWSER", "true", TRUE);
+  bp_oauth_flow_run_async (flow, NULL, bp_test_store_result_cb, &result);
+  authorize = http_request ("GET", bp_oauth_flow_get_authorize_url (flow), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The browser brings the code back; Salesforce takes its time to answer. */
+  bp_emulator_set_latency (fixture->emulator, 1500);
+  message = soup_message_new (SOUP_METHOD_GET, soup_message_headers_get_one (authorize->headers, "Location"));
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL,
+                                    bp_test_store_result_cb, &callback_result);
+  g_assert_true (wait_for (exchange_in_flight, fixture));
+  g_assert_null (result);
+
+  if (by_another_attempt)
+    bp_oauth_flow_run_async (other, NULL, bp_test_store_result_cb, &other_result);
+  else
+    bp_oauth_flow_cancel (flow);
+
+  /* Ended at once, the port free (or the newer attempt's). */
+  g_assert_false (bp_oauth_flow_get_is_running (flow));
+  if (by_another_attempt)
+    g_assert_true (bp_oauth_flow_get_is_running (other));
+  else
+    g_assert_true (is_port_free (fixture->port));
+  tokens = bp_oauth_flow_run_finish (flow, bp_test_await_result (&result, WAIT_MS), &error);
+  g_assert_null (tokens);
+  if (by_another_attempt)
+    g_assert_error (error, BP_ERROR, BP_ERROR_SUPERSEDED);
+  else
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* The browser's tab gets no page: the listener is gone. */
+  body = soup_session_send_and_read_finish (session, bp_test_await_result (&callback_result, WAIT_MS),
+                                            &callback_error);
+  g_assert_null (body);
+  g_assert_nonnull (callback_error);
+
+  /* The token Salesforce issued meanwhile is revoked, not left valid. */
+  wait_for (has_revoked, fixture);
+  g_assert_cmpuint (bp_emulator_get_code_exchange_count (fixture->emulator), ==, 1);
+  g_assert_cmpuint (revoked->len, ==, 1);
+  g_assert_false (bp_emulator_is_refresh_token_valid (fixture->emulator, g_ptr_array_index (revoked, 0)));
+
+  if (by_another_attempt)
+    {
+      bp_oauth_flow_cancel (other);
+      g_clear_error (&error);
+      g_clear_object (&tokens);
+      tokens = bp_oauth_flow_run_finish (other, bp_test_await_result (&other_result, WAIT_MS), &error);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    }
   g_assert_true (is_port_free (fixture->port));
 }
 
@@ -918,7 +1068,12 @@ main (int    argc,
   ADD ("browser-fails", test_browser_fails);
   ADD ("browser-list", test_browser_list);
   ADD ("callback-requests", test_callback_requests);
+  ADD ("exchange-breaks", test_exchange_breaks);
   ADD ("browser-leaves-early", test_browser_leaves_early);
+  g_test_add ("/oauth-flow/cancelled-during-exchange", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
+              test_ended_during_exchange, fixture_tear_down);
+  g_test_add ("/oauth-flow/superseded-during-exchange", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+              test_ended_during_exchange, fixture_tear_down);
   ADD ("error-page-escaped", test_error_page_escaped);
   ADD ("ipv4-fallback", test_ipv4_fallback);
   ADD ("no-secrets-in-logs", test_no_secrets_in_logs);

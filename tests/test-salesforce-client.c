@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "bp-error.h"
+#include "bp-limits.h"
 #include "bp-oauth-flow.h"
 #include "bp-pkce.h"
 #include "bp-salesforce-client.h"
@@ -521,6 +522,253 @@ test_cancel (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Broken answers and broken connections, on each of the four calls */
+
+typedef enum
+{
+  CALL_EXCHANGE,
+  CALL_REFRESH,
+  CALL_LIMITS,
+  CALL_REVOKE,
+  N_CALLS
+} Call;
+
+static const char * const call_names[N_CALLS] = { "exchange", "refresh", "limits", "revoke" };
+
+/* Runs @call against an emulator with @fault; the client's error. */
+static GError *
+call_with_fault_and_latency (Fixture         *fixture,
+                             Call             call,
+                             BpEmulatorFault  fault,
+                             guint            latency_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpSecret) verifier = bp_pkce_generate_verifier (NULL);
+  g_autofree char *challenge = bp_pkce_compute_challenge (verifier);
+  g_autofree char *code = NULL;
+  g_autofree char *refresh_token = bp_emulator_issue_refresh_token (fixture->emulator, KEY);
+  g_autoptr(BpSalesforceTokens) access = NULL;
+  g_autoptr(BpSalesforceTokens) tokens = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gboolean revoked = FALSE;
+
+  /* What the call needs, while the emulator still answers. */
+  if (call == CALL_EXCHANGE)
+    code = authorize (fixture, challenge);
+  if (call == CALL_LIMITS)
+    {
+      access = refresh (fixture, refresh_token, &error);
+      g_assert_no_error (error);
+    }
+
+  bp_emulator_set_fault (fixture->emulator, fault);
+  bp_emulator_set_latency (fixture->emulator, latency_ms);
+  switch (call)
+    {
+    case CALL_EXCHANGE:
+      tokens = exchange (fixture, KEY, NULL, code, REDIRECT_URI, verifier, &error);
+      g_assert_null (tokens);
+      break;
+    case CALL_REFRESH:
+      tokens = refresh (fixture, refresh_token, &error);
+      g_assert_null (tokens);
+      break;
+    case CALL_LIMITS:
+      body = get_limits (fixture, "63.0", bp_salesforce_tokens_get_access_token (access), &error);
+      /* The client hands the body on as it came; what reads it must refuse it. */
+      if (body != NULL)
+        {
+          g_autoptr(BpLimits) limits = bp_limits_new_from_json (g_bytes_get_data (body, NULL),
+                                                                g_bytes_get_size (body), &error);
+
+          g_assert_null (limits);
+        }
+      break;
+    case CALL_REVOKE:
+      revoked = revoke_token (fixture, refresh_token, &error);
+      g_assert_true (revoked == (error == NULL));
+      break;
+    case N_CALLS:
+    default:
+      g_assert_not_reached ();
+    }
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_NONE);
+  bp_emulator_set_latency (fixture->emulator, 0);
+
+  /* HTTP 200 to a revoke is success, whatever the body says. */
+  if (call == CALL_REVOKE && (fault == BP_EMULATOR_FAULT_GARBAGE || fault == BP_EMULATOR_FAULT_TRUNCATED))
+    {
+      g_assert_no_error (error);
+      return NULL;
+    }
+
+  g_assert_nonnull (error);
+  g_test_message ("%s, fault %d: %s", call_names[call], fault, error->message);
+  g_assert_true (error->domain == BP_ERROR);
+
+  /* Nothing secret in what the user reads. */
+  g_assert_null (strstr (error->message, refresh_token));
+  if (code != NULL)
+    g_assert_null (strstr (error->message, code));
+  g_assert_null (strstr (error->message, verifier));
+  if (access != NULL)
+    g_assert_null (strstr (error->message, bp_salesforce_tokens_get_access_token (access)));
+
+  /* A failed refresh or revoke leaves the refresh token as it was. */
+  if (fault != BP_EMULATOR_FAULT_DIE && call != CALL_EXCHANGE)
+    g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, refresh_token));
+
+  return g_steal_pointer (&error);
+}
+
+static GError *
+call_with_fault (Fixture         *fixture,
+                 Call             call,
+                 BpEmulatorFault  fault)
+{
+  return call_with_fault_and_latency (fixture, call, fault, 0);
+}
+
+static void
+assert_message_has (const GError *error,
+                    const char   *words)
+{
+  if (strstr (error->message, words) == NULL)
+    g_error ("“%s” is not in “%s”", words, error->message);
+}
+
+static void
+test_connection_dropped (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) closed = call_with_fault (fixture, call, BP_EMULATOR_FAULT_CLOSE);
+      g_autoptr(GError) reset = call_with_fault (fixture, call, BP_EMULATOR_FAULT_RESET);
+
+      g_assert_error (closed, BP_ERROR, BP_ERROR_NETWORK);
+      assert_message_has (closed, "127.0.0.1");
+      assert_message_has (closed, "closed the connection");
+      assert_message_has (closed, "try again");
+
+      g_assert_error (reset, BP_ERROR, BP_ERROR_NETWORK);
+      assert_message_has (reset, "127.0.0.1");
+      assert_message_has (reset, "closed the connection");
+    }
+}
+
+static void
+test_emulator_dies (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) died = NULL;
+      g_autoptr(GError) after = NULL;
+      g_autoptr(BpSalesforceTokens) tokens = NULL;
+
+      /* A fresh Salesforce each time: the last one died. */
+      g_clear_object (&fixture->emulator);
+      fixture->emulator = bp_test_emulator_new ();
+      fixture->base = bp_emulator_get_base_url (fixture->emulator);
+
+      /* libsoup sends a GET again on a new connection when a kept-alive one
+       * was closed; that one is refused. Either is a clear message. */
+      died = call_with_fault (fixture, call, BP_EMULATOR_FAULT_DIE);
+      g_assert_error (died, BP_ERROR, BP_ERROR_NETWORK);
+      assert_message_has (died, "127.0.0.1");
+      if (call != CALL_LIMITS)
+        assert_message_has (died, "closed the connection");
+
+      /* And it stays down: the next call is refused, with its own words. */
+      tokens = refresh (fixture, "5Aep861whatever", &after);
+      g_assert_null (tokens);
+      g_assert_error (after, BP_ERROR, BP_ERROR_NETWORK);
+      assert_message_has (after, "refused the connection");
+    }
+}
+
+/* Salesforce answers, but far too late. */
+static void
+test_slow (Fixture       *fixture,
+           gconstpointer  data)
+{
+  /* The emulator holds every answer 4 s; the client gives up after 1 s. */
+  bp_salesforce_client_set_timeout (fixture->client, 1);
+
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) error = call_with_fault_and_latency (fixture, call, BP_EMULATOR_FAULT_NONE, 4000);
+
+      g_assert_error (error, BP_ERROR, BP_ERROR_TIMED_OUT);
+      assert_message_has (error, "127.0.0.1");
+      assert_message_has (error, "did not answer in time");
+      assert_message_has (error, "try again");
+    }
+
+  /* The held answers go out (to nobody) before the emulator goes away. */
+  while (bp_emulator_get_held_count (fixture->emulator) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Salesforce sends a byte now and then, for ever: each read is quick, the
+ * answer never complete. The client's timeout bounds the whole request. */
+static void
+test_trickle (Fixture       *fixture,
+              gconstpointer  data)
+{
+  bp_salesforce_client_set_timeout (fixture->client, 2);
+
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) error = call_with_fault (fixture, call, BP_EMULATOR_FAULT_TRICKLE);
+
+      g_assert_error (error, BP_ERROR, BP_ERROR_TIMED_OUT);
+      assert_message_has (error, "127.0.0.1");
+      assert_message_has (error, "did not answer in time");
+    }
+}
+
+static void
+test_garbage (Fixture       *fixture,
+              gconstpointer  data)
+{
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) garbage = call_with_fault (fixture, call, BP_EMULATOR_FAULT_GARBAGE);
+      g_autoptr(GError) truncated = call_with_fault (fixture, call, BP_EMULATOR_FAULT_TRUNCATED);
+
+      if (call == CALL_REVOKE)
+        {
+          g_assert_no_error (garbage);
+          g_assert_no_error (truncated);
+          continue;
+        }
+
+      g_assert_error (garbage, BP_ERROR, BP_ERROR_SALESFORCE);
+      g_assert_error (truncated, BP_ERROR, BP_ERROR_SALESFORCE);
+      assert_message_has (garbage, "could not be read");
+      assert_message_has (garbage, "try again");
+      assert_message_has (truncated, "try again");
+    }
+}
+
+static void
+test_huge_body (Fixture       *fixture,
+                gconstpointer  data)
+{
+  for (Call call = 0; call < N_CALLS; call++)
+    {
+      g_autoptr(GError) huge = NULL;
+
+      /* Even to a revoke: an answer like that is no proof that it worked. */
+      huge = call_with_fault (fixture, call, BP_EMULATOR_FAULT_HUGE);
+      g_assert_error (huge, BP_ERROR, BP_ERROR_SALESFORCE);
+      assert_message_has (huge, "127.0.0.1");
+      assert_message_has (huge, "MiB");
+    }
+}
+
 /* DNS failure, without asking any real resolver */
 
 typedef GResolver      FailingResolver;
@@ -778,6 +1026,12 @@ main (int    argc,
   ADD ("refuses-plain-http", test_refuses_plain_http);
   ADD ("timeout", test_timeout);
   ADD ("cancel", test_cancel);
+  ADD ("connection-dropped", test_connection_dropped);
+  ADD ("emulator-dies", test_emulator_dies);
+  ADD ("slow", test_slow);
+  ADD ("trickle", test_trickle);
+  ADD ("garbage", test_garbage);
+  ADD ("huge-body", test_huge_body);
   ADD ("host-not-found", test_host_not_found);
   ADD ("tls", test_tls);
 

@@ -383,7 +383,11 @@ test_transport_errors (void)
     { 1, G_IO_ERROR_TIMED_OUT, BP_ERROR_TIMED_OUT, "did not answer in time" },
     { 2, G_TLS_ERROR_BAD_CERTIFICATE, BP_ERROR_TLS, "not trusted" },
     { 2, G_TLS_ERROR_HANDSHAKE, BP_ERROR_TLS, "secure connection" },
-    { 1, G_IO_ERROR_BROKEN_PIPE, BP_ERROR_NETWORK, "failed" },
+    /* No (whole) answer: the server or something on the way hung up. */
+    { 1, G_IO_ERROR_BROKEN_PIPE, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { 1, G_IO_ERROR_PARTIAL_INPUT, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { 1, G_IO_ERROR_CONNECTION_CLOSED, BP_ERROR_NETWORK, "closed the connection before it answered" },
+    { 1, G_IO_ERROR_FAILED, BP_ERROR_NETWORK, "failed" },
   };
   GQuark domains[3];
   g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");

@@ -440,6 +440,64 @@ test_revoke_when_down (Fixture       *fixture,
   g_assert_error (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
 }
 
+static GBytes *fetch_limits (Fixture *fixture, char **version, GError **error);
+
+/* Whatever breaks on the way, the refresh token stays as it was: in the
+ * keyring, and valid at Salesforce; the error is never invalid_grant (which
+ * would make the account ask for a new token). */
+static void
+test_faults_keep_the_token (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const BpEmulatorFault faults[] = {
+    BP_EMULATOR_FAULT_CLOSE, BP_EMULATOR_FAULT_RESET, BP_EMULATOR_FAULT_GARBAGE,
+    BP_EMULATOR_FAULT_TRUNCATED, BP_EMULATOR_FAULT_HUGE,
+  };
+  g_autofree char *token = NULL;
+
+  if (!fixture->has_keyring)
+    return;
+
+  token = seed_refresh_token (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) limits_error = NULL;
+      g_autoptr(BpSalesforceTokens) tokens = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autofree char *left = NULL;
+
+      bp_emulator_set_fault (fixture->emulator, faults[i]);
+      tokens = get_access_token (fixture, TRUE, &error);
+      body = fetch_limits (fixture, NULL, &limits_error);
+      bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_NONE);
+
+      g_test_message ("fault %d: %s", faults[i], error != NULL ? error->message : "no error");
+      g_assert_null (tokens);
+      g_assert_nonnull (error);
+      g_assert_true (g_error_matches (error, BP_ERROR, BP_ERROR_NETWORK)
+                     || g_error_matches (error, BP_ERROR, BP_ERROR_SALESFORCE));
+      g_assert_null (strstr (error->message, token));
+      g_assert_null (body);
+      g_assert_true (limits_error != NULL && limits_error->domain == BP_ERROR);
+      g_assert_cmpint (limits_error->code, !=, BP_ERROR_INVALID_GRANT);
+
+      left = lookup_secret (fixture, BP_SECRET_KIND_REFRESH_TOKEN);
+      g_assert_cmpstr (left, ==, token);
+      g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, token));
+    }
+
+  /* And it works again as soon as Salesforce does. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BpSalesforceTokens) tokens = get_access_token (fixture, TRUE, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (tokens);
+  }
+}
+
 static GBytes *
 fetch_limits (Fixture  *fixture,
               char    **version,
@@ -523,6 +581,7 @@ main (int    argc,
   ADD ("revoke-when-down", test_revoke_when_down);
   ADD ("limits-401-once", test_limits_401_once);
   ADD ("limits-forbidden", test_limits_forbidden);
+  ADD ("faults-keep-the-token", test_faults_keep_the_token);
 
 #undef ADD
 

@@ -190,7 +190,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  contents)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   bp_test_spin (50);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->secrets);
@@ -282,6 +283,193 @@ test_cancel_revokes_new_token (Fixture       *fixture,
   after = keyring_lookup (fixture, PRODUCTION_ID);
   g_assert_cmpstr (after, ==, old);
   g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+}
+
+static gboolean
+exchange_in_flight (gpointer data)
+{
+  Fixture *fixture = data;
+
+  /* The browser came back from authorize; the token request is held. */
+  return bp_emulator_get_authorize_count (fixture->emulator) == 1
+         && bp_emulator_get_held_count (fixture->emulator) == 1;
+}
+
+static gboolean
+has_revoked (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_emulator_get_revoked_tokens (fixture->emulator)->len > 0;
+}
+
+static gboolean
+port_is_free (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_test_can_bind ("127.0.0.1", fixture->port);
+}
+
+/* The window closes while Salesforce is issuing the token. The token is
+ * revoked, not stored: it would belong to a draft that is gone, and only
+ * Apply makes a requested token the account's (BpPendingToken). The
+ * account's saved token and file stay as they were. */
+static void
+test_window_closed_during_exchange (Fixture       *fixture,
+                                    gconstpointer  contents)
+{
+  g_autofree char *old = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *left = NULL;
+  GPtrArray *revoked;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  old = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, old);
+  before = bp_test_read_file (fixture->path, NULL);
+
+  select_first (fixture);
+  bp_emulator_set_latency (fixture->emulator, 1500);
+  request_token (fixture);
+  bp_test_wait_for (exchange_in_flight, fixture);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+
+  /* The dialog went with its window; the port is free. */
+  bp_test_wait_for (token_dialog_gone, NULL);
+  bp_test_wait_for (port_is_free, fixture);
+
+  /* Past the exchange's end: the late token is revoked, nothing else moved. */
+  bp_test_wait_for (has_revoked, fixture);
+  bp_test_spin (200);
+  revoked = bp_emulator_get_revoked_tokens (fixture->emulator);
+  g_assert_cmpuint (revoked->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (revoked, 0), !=, old);
+  g_assert_false (bp_emulator_is_refresh_token_valid (fixture->emulator, g_ptr_array_index (revoked, 0)));
+  g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, old));
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (left, ==, old);
+  after = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
+}
+
+static gboolean
+dialog_says_connection_closed (gpointer data)
+{
+  GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  g_autofree char *texts = dialog != NULL ? bp_test_visible_texts (GTK_WIDGET (dialog)) : NULL;
+
+  return texts != NULL && strstr (texts, "closed the connection before it answered") != NULL;
+}
+
+/* Salesforce resets the connection of the token request: the dialog says so
+ * and offers Try Again; the account keeps its token and its file. */
+static void
+test_exchange_reset_keeps_the_token (Fixture       *fixture,
+                                     gconstpointer  contents)
+{
+  g_autofree char *old = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *left = NULL;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  old = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
+  keyring_store (fixture, PRODUCTION_ID, old);
+  before = bp_test_read_file (fixture->path, NULL);
+
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_RESET);
+  select_first (fixture);
+  request_token (fixture);
+  bp_test_wait_for (dialog_says_connection_closed, NULL);
+
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (left, ==, old);
+  g_assert_true (bp_emulator_is_refresh_token_valid (fixture->emulator, old));
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+  after = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
+
+  /* Salesforce is back: Try Again gets the token. */
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_NONE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG)),
+                                             "token.try-again", NULL));
+  bp_test_wait_for (draft_is_authorized, fixture);
+  bp_test_wait_for (token_dialog_gone, NULL);
+}
+
+static gboolean
+dialog_says_port_in_use (gpointer data)
+{
+  GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  g_autofree char *texts = dialog != NULL ? bp_test_visible_texts (GTK_WIDGET (dialog)) : NULL;
+  g_autofree char *expected = g_strdup_printf ("Port %u is in use by another program", GPOINTER_TO_UINT (data));
+
+  return texts != NULL && strstr (texts, expected) != NULL && strstr (texts, "Preferences") != NULL;
+}
+
+/* Another program has the callback port (on 127.0.0.1 or on ::1): the dialog
+ * says which port and where to change it, before any browser opens. */
+static void
+check_port_taken (Fixture    *fixture,
+                  const char *taken_address)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (taken_address);
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, fixture->port);
+  g_autoptr(GSocket) other = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                           G_SOCKET_PROTOCOL_TCP, NULL);
+  GtkWindow *dialog;
+
+  g_assert_true (g_socket_bind (other, socket_address, FALSE, NULL));
+  g_assert_true (g_socket_listen (other, NULL));
+
+  select_first (fixture);
+  request_token (fixture);
+  bp_test_wait_for (dialog_says_port_in_use, GUINT_TO_POINTER (fixture->port));
+  g_assert_cmpuint (bp_emulator_get_authorize_count (fixture->emulator), ==, 0);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+
+  /* Once the other program is gone, Try Again works. */
+  g_socket_close (other, NULL);
+  dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "token.try-again", NULL));
+  bp_test_wait_for (draft_is_authorized, fixture);
+  bp_test_wait_for (token_dialog_gone, NULL);
+}
+
+static void
+test_port_taken (Fixture       *fixture,
+                 gconstpointer  contents)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  check_port_taken (fixture, "127.0.0.1");
+}
+
+static void
+test_port_taken_ipv6 (Fixture       *fixture,
+                      gconstpointer  contents)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  if (!bp_test_can_bind ("::1", 0))
+    {
+      g_test_skip ("no IPv6 loopback on this machine");
+      return;
+    }
+
+  check_port_taken (fixture, "::1");
 }
 
 static void
@@ -495,6 +683,50 @@ test_check_limits_with_a_dead_token (Fixture       *fixture,
   gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
 }
 
+static gboolean
+limits_dialog_says_connection_closed (gpointer data)
+{
+  GtkWindow *dialog = bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG);
+  g_autofree char *texts = dialog != NULL ? bp_test_visible_texts (GTK_WIDGET (dialog)) : NULL;
+
+  return texts != NULL && strstr (texts, "closed the connection before it answered") != NULL;
+}
+
+/* Check limits while Salesforce resets connections: the dialog says so; the
+ * account stays authorized (no "Needs new token") with its token and file. */
+static void
+test_check_limits_when_reset (Fixture       *fixture,
+                              gconstpointer  contents)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *token = NULL;
+  BpAccount *saved;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  authorize_saved_account (fixture);
+  token = keyring_lookup (fixture, PRODUCTION_ID);
+  before = bp_test_read_file (fixture->path, NULL);
+  select_first (fixture);
+
+  bp_emulator_set_fault (fixture->emulator, BP_EMULATOR_FAULT_RESET);
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.check-limits", NULL));
+  bp_test_wait_for (limits_dialog_says_connection_closed, NULL);
+  bp_test_spin (200);
+
+  saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (BP_SALESFORCE_ACCOUNT (saved)), ==, BP_TOKEN_STATE_VALID);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_VALID);
+  after = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_cmpstr (after, ==, token);
+  g_clear_pointer (&after, g_free);
+  after = bp_test_read_file (fixture->path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -513,8 +745,13 @@ main (int   argc,
   ADD ("/window-salesforce/request-token-then-apply", test_request_token_then_apply);
   ADD ("/window-salesforce/cancel-revokes-new-token", test_cancel_revokes_new_token);
   ADD ("/window-salesforce/denied-stays-in-dialog", test_denied_stays_in_dialog);
+  ADD ("/window-salesforce/window-closed-during-exchange", test_window_closed_during_exchange);
+  ADD ("/window-salesforce/exchange-reset-keeps-the-token", test_exchange_reset_keeps_the_token);
+  ADD ("/window-salesforce/port-taken", test_port_taken);
+  ADD ("/window-salesforce/port-taken-ipv6", test_port_taken_ipv6);
   ADD ("/window-salesforce/check-limits", test_check_limits);
   ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
+  ADD ("/window-salesforce/check-limits-when-reset", test_check_limits_when_reset);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
   ADD ("/window-salesforce/delete-with-a-pending-token", test_delete_with_a_pending_token);
   ADD ("/window-salesforce/delete-when-salesforce-is-down", test_delete_when_salesforce_is_down);

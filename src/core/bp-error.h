@@ -60,6 +60,8 @@ G_BEGIN_DECLS
  *   JSON, another format, or a member of the wrong type); the message says where.
  * @BP_ERROR_EXPORT_TOO_NEW: the export file was written by a newer format version; the message
  *   names the versions and says to update the application.
+ * @BP_ERROR_SUPERSEDED: a Request token attempt was stopped because another one started (only
+ *   one can wait for the browser at a time); Try Again continues here.
  *
  * The one error domain of Integration Accounts. Every failure shown to a user
  * carries one of these codes and a translated message that says what to do.
@@ -102,6 +104,7 @@ typedef enum
   BP_ERROR_BROWSER,
   BP_ERROR_NOT_AN_EXPORT,
   BP_ERROR_EXPORT_TOO_NEW,
+  BP_ERROR_SUPERSEDED,
 } BpError;
 
 GQuark bp_error_quark (void);

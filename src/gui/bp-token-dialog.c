@@ -68,6 +68,12 @@ token_requested_cb (GObject      *object,
   g_autoptr(BpSalesforceTokens) tokens = NULL;
 
   tokens = bp_oauth_flow_run_finish (BP_OAUTH_FLOW (object), result, &error);
+
+  /* Destroyed meanwhile (its window closed): nothing here to write into. The
+   * flow revokes a token that comes too late for anyone to store. */
+  if (self->flow == NULL)
+    return;
+
   if (tokens == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -181,12 +187,29 @@ bp_token_dialog_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (bp_token_dialog_parent_class)->close_request (window);
 }
 
+/* The window is going away, so does the attempt: the token would be for a
+ * draft that no longer exists (the flow revokes one that arrives late).
+ * Not "destroy-with-parent": that only destroys this dialog, which the
+ * running attempt keeps alive, still pointing at the finalized parent. */
+static void
+on_parent_destroyed_cb (BpTokenDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 bp_token_dialog_constructed (GObject *object)
 {
   BpTokenDialog *self = BP_TOKEN_DIALOG (object);
+  GtkWindow *parent;
 
   G_OBJECT_CLASS (bp_token_dialog_parent_class)->constructed (object);
+
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  if (parent != NULL)
+    g_signal_connect_object (parent, "destroy", G_CALLBACK (on_parent_destroyed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_label_set_text (self->redirect_uri_label, bp_oauth_flow_get_redirect_uri (self->flow));
   g_signal_connect_object (self->flow, "notify::authorize-url",

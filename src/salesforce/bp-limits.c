@@ -927,7 +927,8 @@ new_not_json_error (void)
 {
   return g_error_new_literal (BP_ERROR, BP_ERROR_SALESFORCE,
                               _("Salesforce answered with data that is not valid JSON, so the "
-                                "limits could not be read."));
+                                "limits could not be read. Please try again; if it keeps happening, "
+                                "check the Url and any proxy settings."));
 }
 
 BpLimits *

@@ -210,6 +210,61 @@ set_browser_error (BpOAuthFlow  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROWSER_ERROR]);
 }
 
+/* Tokens nobody will apply */
+
+typedef struct
+{
+  BpSalesforceClient *client;
+  GApplication       *application;
+} Orphan;
+
+static void
+orphan_revoked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Orphan *orphan = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (bp_salesforce_client_revoke_finish (BP_SALESFORCE_CLIENT (object), result, &error))
+    g_debug ("the token of the ended attempt was revoked");
+  else
+    g_message ("The token of a cancelled Request token could not be revoked: %s", error->message);
+
+  if (orphan->application != NULL)
+    g_application_release (orphan->application);
+  g_clear_object (&orphan->application);
+  g_clear_object (&orphan->client);
+  g_free (orphan);
+}
+
+/* The attempt ended (cancelled, superseded) while Salesforce was issuing
+ * tokens: nobody will store or apply them, so they must not stay valid at
+ * Salesforce. Revoking the refresh token revokes its access tokens too. */
+static void
+revoke_orphaned_tokens (BpOAuthFlow        *self,
+                        BpSalesforceTokens *tokens)
+{
+  const char *token = bp_salesforce_tokens_get_refresh_token (tokens);
+  Orphan *orphan = g_new0 (Orphan, 1);
+
+  if (token == NULL)
+    token = bp_salesforce_tokens_get_access_token (tokens);
+
+  g_debug ("the attempt ended while tokens were issued; revoking them");
+
+  /* The revoke must finish even when the last window has closed. */
+  orphan->client = g_object_ref (self->client);
+  orphan->application = g_application_get_default ();
+  if (orphan->application != NULL)
+    {
+      g_object_ref (orphan->application);
+      g_application_hold (orphan->application);
+    }
+
+  bp_salesforce_client_revoke_async (self->client, self->login_url, token, NULL, orphan_revoked_cb, orphan);
+}
+
 /* Ending an attempt */
 
 static void
@@ -292,6 +347,10 @@ attempt_end (GTask              *task,
     }
 
   attempt->is_done = TRUE;
+  /* Tokens already issued (asking userinfo, delivering the page) that a
+   * cancel or a newer attempt now throws away. */
+  if (attempt->tokens != NULL && tokens == NULL)
+    revoke_orphaned_tokens (attempt->flow, attempt->tokens);
   g_clear_object (&attempt->tokens);
   attempt->tokens = tokens;
   g_clear_error (&attempt->error);
@@ -500,6 +559,8 @@ code_exchanged_cb (GObject      *object,
   tokens = bp_salesforce_client_exchange_code_finish (BP_SALESFORCE_CLIENT (object), result, &error);
   if (attempt->is_done)
     {
+      if (tokens != NULL)
+        revoke_orphaned_tokens (attempt->flow, tokens);
       g_clear_error (&error);
       return;
     }
@@ -669,13 +730,15 @@ handle_request_cb (SoupServer        *server,
           g_clear_pointer (&attempt->timeout_source, g_source_unref);
         }
 
+      /* Not cancelled with the attempt: once the code is sent, Salesforce may
+       * issue tokens, and only its answer lets code_exchanged_cb revoke them.
+       * The client's timeout bounds it. */
       g_debug ("got the authorization code; exchanging it");
       bp_salesforce_client_exchange_code_async (attempt->flow->client, attempt->flow->login_url,
                                                 attempt->flow->consumer_key,
                                                 attempt->flow->consumer_secret, decision->code,
                                                 attempt->flow->redirect_uri, attempt->verifier,
-                                                attempt->cancellable, code_exchanged_cb,
-                                                g_object_ref (task));
+                                                NULL, code_exchanged_cb, g_object_ref (task));
       break;
 
     default:
@@ -706,8 +769,9 @@ static GError *
 new_port_in_use_error (guint port)
 {
   return g_error_new (BP_ERROR, BP_ERROR_PORT_IN_USE,
-                      _("Port %u is in use; choose another port and update the callback URL of the "
-                        "Connected App."),
+                      _("Port %u is in use by another program, so the browser cannot bring the "
+                        "token back. Choose another Callback port in Preferences, register the "
+                        "new callback URL on the Connected App, and press Request token again."),
                       port);
 }
 
@@ -822,9 +886,19 @@ bp_oauth_flow_run_async (BpOAuthFlow         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bp_oauth_flow_run_async);
 
-  /* A second click cancels the first, and frees the port for this one. */
-  if (running_flow != NULL)
-    bp_oauth_flow_cancel (running_flow);
+  /* The newest attempt wins (the user's latest intent; only one can listen
+   * on the port): a second run of this flow (Try again) cancels the first;
+   * another flow's attempt ends with a message its dialog can show. Either
+   * frees the port for this one; a token the old one was still being issued
+   * is revoked. */
+  if (running_flow == self)
+    bp_oauth_flow_cancel (self);
+  else if (running_flow != NULL && running_flow->task != NULL)
+    attempt_end (running_flow->task, NULL,
+                 g_error_new_literal (BP_ERROR, BP_ERROR_SUPERSEDED,
+                                      _("Request token was started again elsewhere, so this attempt "
+                                        "was stopped: only one can wait for the browser at a time. "
+                                        "Press Try Again to continue here.")));
   g_assert (self->task == NULL);
 
   set_browser_error (self, NULL);

@@ -45,9 +45,13 @@ G_DECLARE_FINAL_TYPE (BpOAuthFlow, bp_oauth_flow, BP, OAUTH_FLOW, GObject)
  *    the listener and completes with a #BpSalesforceTokens whose refresh
  *    token must go to the keyring at once.
  *
- * Only one attempt runs in the process at a time: running a flow (this one
- * again, or another one) cancels the attempt in progress first, which
- * frees the port. Cancelling frees the port before cancel returns.
+ * Only one attempt runs in the process at a time, and the newest wins:
+ * running this flow again cancels its attempt in progress; running another
+ * flow ends this one's with %BP_ERROR_SUPERSEDED (its dialog shows why and
+ * offers Try Again). Either frees the port for the new one. Cancelling frees
+ * the port before cancel returns. An attempt that ends while Salesforce is
+ * issuing its tokens (the code already sent) does not wait for them: when
+ * they arrive nobody will store them, so the flow revokes them.
  *
  * For the token dialog:
  *
@@ -118,7 +122,8 @@ void                bp_oauth_flow_run_async          (BpOAuthFlow          *self
  *
  * Returns: (transfer full): the tokens, with a refresh token and (when
  *   userinfo answered) the username; or %NULL with %G_IO_ERROR_CANCELLED,
- *   %BP_ERROR_PORT_IN_USE, %BP_ERROR_TIMED_OUT, %BP_ERROR_NO_REFRESH_TOKEN, or
+ *   %BP_ERROR_PORT_IN_USE, %BP_ERROR_TIMED_OUT, %BP_ERROR_NO_REFRESH_TOKEN,
+ *   %BP_ERROR_SUPERSEDED, or
  *   an error of the exchange (see bp_salesforce_error_new_oauth())
  */
 BpSalesforceTokens *bp_oauth_flow_run_finish         (BpOAuthFlow          *self,

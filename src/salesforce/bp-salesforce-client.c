@@ -15,6 +15,8 @@
 
 #define USERINFO_PATH "/services/oauth2/userinfo"
 #define DATA_PATH     "/services/data/"
+/* Salesforce's answers are small (a token response ~1 KiB, the limits ~50 KiB). */
+#define BODY_READ_SIZE (16 * 1024)
 
 struct _BpSalesforceClient
 {
@@ -42,6 +44,13 @@ typedef struct
   char                *host;          /* named by transport errors */
   char                *redirect_uri;  /* named by the redirect_uri_mismatch hint */
   char                *instance_url;  /* API version cache key */
+  GInputStream        *stream;        /* the response body, while it is read */
+  GByteArray          *body;          /* what was read of it so far */
+  GCancellable        *cancellable;   /* the caller's, or the deadline */
+  GCancellable        *caller_cancellable;
+  gulong               caller_cancelled_id;
+  GSource             *deadline;
+  gboolean             is_past_deadline;
 } Request;
 
 static void
@@ -49,6 +58,17 @@ request_free (gpointer data)
 {
   Request *request = data;
 
+  if (request->deadline != NULL)
+    {
+      g_source_destroy (request->deadline);
+      g_clear_pointer (&request->deadline, g_source_unref);
+    }
+  if (request->caller_cancelled_id != 0)
+    g_cancellable_disconnect (request->caller_cancellable, request->caller_cancelled_id);
+  g_clear_object (&request->caller_cancellable);
+  g_clear_object (&request->cancellable);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->body, g_byte_array_unref);
   g_clear_object (&request->message);
   g_free (request->host);
   g_free (request->redirect_uri);
@@ -222,6 +242,27 @@ sent_cb (GObject      *object,
          gpointer      user_data);
 
 static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The request data lives as long as the task, which outlives this source. */
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  g_debug ("%s: no whole answer in time; giving up", request_kind_to_string (request->kind));
+  g_clear_pointer (&request->deadline, g_source_unref);
+  request->is_past_deadline = TRUE;
+  g_cancellable_cancel (request->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
 send_request (BpSalesforceClient *self,
               GTask              *task)
 {
@@ -232,8 +273,28 @@ send_request (BpSalesforceClient *self,
            g_uri_get_scheme (soup_message_get_uri (request->message)), request->host,
            g_uri_get_path (soup_message_get_uri (request->message)));
 
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), sent_cb, task);
+  /* libsoup's timeout is per read: a server that sends a byte now and then
+   * would hold the request for ever. The whole request gets as long. */
+  request->cancellable = g_cancellable_new ();
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      request->caller_cancellable = g_object_ref (g_task_get_cancellable (task));
+      request->caller_cancelled_id = g_cancellable_connect (request->caller_cancellable,
+                                                            G_CALLBACK (caller_cancelled_cb),
+                                                            request->cancellable, NULL);
+    }
+  if (soup_session_get_timeout (self->session) > 0)
+    {
+      /* Not _seconds(): that one may fire up to a second early. */
+      request->deadline = g_timeout_source_new ((guint) MIN ((guint64) soup_session_get_timeout (self->session) * 1000,
+                                                             G_MAXUINT));
+      g_source_set_callback (request->deadline, deadline_passed_cb, request, NULL);
+      g_source_set_name (request->deadline, "[bp] Salesforce request deadline");
+      g_source_attach (request->deadline, g_task_get_context (task));
+    }
+
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           request->cancellable, sent_cb, task);
 }
 
 static void handle_token_response     (GTask *task, Request *request, Response *response);
@@ -255,31 +316,66 @@ return_response_error (GTask    *task,
                                                                     length, request->redirect_uri));
 }
 
+/* The request failed on the way: no (whole) answer. */
 static void
-sent_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+return_transport_error (GTask        *task,
+                        Request      *request,
+                        const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  Response response = { 0, };
+  g_autoptr(GError) timed_out = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
+  g_debug ("%s: failed: %s", request_kind_to_string (request->kind), error->message);
+
+  /* Cancelled by the deadline, not by the caller. */
+  if (request->is_past_deadline && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      g_debug ("%s: failed: %s", request_kind_to_string (request->kind), error->message);
+      timed_out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "deadline");
+      error = timed_out;
+    }
 
-      if (request->kind == BP_SALESFORCE_REQUEST_API_VERSIONS)
-        {
-          handle_versions_response (task, request, NULL);
-          return;
-        }
-
-      g_task_return_error (task, bp_salesforce_error_new_from_transport (error, request->host));
+  if (request->kind == BP_SALESFORCE_REQUEST_API_VERSIONS
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      handle_versions_response (task, request, NULL);
       return;
     }
+
+  g_task_return_error (task, bp_salesforce_error_new_from_transport (error, request->host));
+}
+
+/* A body far larger than Salesforce ever sends is not read into memory:
+ * whatever sends it (a wrong Url, a proxy, a broken server) is not Salesforce
+ * as we know it. */
+static void
+return_too_large (GTask   *task,
+                  Request *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_debug ("%s: the answer is over %u bytes; not read", request_kind_to_string (request->kind),
+           (guint) BP_SALESFORCE_CLIENT_MAX_BODY_SIZE);
+
+  if (request->kind == BP_SALESFORCE_REQUEST_API_VERSIONS)
+    {
+      handle_versions_response (task, request, NULL);
+      return;
+    }
+
+  error = g_error_new (BP_ERROR, BP_ERROR_SALESFORCE,
+                       _("The server %s sent an answer larger than %u MiB, far more than Salesforce "
+                         "ever sends, so it was not read. Check the Url and any proxy settings, then "
+                         "try again."),
+                       request->host, (guint) (BP_SALESFORCE_CLIENT_MAX_BODY_SIZE / (1024 * 1024)));
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+handle_response (GTask   *task,
+                 Request *request,
+                 GBytes  *body)
+{
+  Response response = { 0, };
 
   response.status = soup_message_get_status (request->message);
   response.content_type = soup_message_headers_get_content_type (
@@ -312,6 +408,86 @@ sent_cb (GObject      *object,
     default:
       g_assert_not_reached ();
     }
+}
+
+static void body_read_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+static void
+read_body (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (request->stream, BODY_READ_SIZE, G_PRIORITY_DEFAULT,
+                                   request->cancellable, body_read_cb, task);
+}
+
+static void
+body_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gsize size;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (bytes == NULL)
+    {
+      return_transport_error (task, request, error);
+      return;
+    }
+
+  size = g_bytes_get_size (bytes);
+  if (size == 0)
+    {
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
+      g_clear_object (&request->stream);
+      handle_response (task, request, body);
+      return;
+    }
+
+  if (size > (gsize) BP_SALESFORCE_CLIENT_MAX_BODY_SIZE - request->body->len)
+    {
+      return_too_large (task, request);
+      return;
+    }
+
+  g_byte_array_append (request->body, g_bytes_get_data (bytes, NULL), size);
+  read_body (g_steal_pointer (&task));
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (request->message);
+  g_autoptr(GError) error = NULL;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (request->stream == NULL)
+    {
+      return_transport_error (task, request, error);
+      return;
+    }
+
+  /* Refused before reading when the size is announced; else while reading. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > BP_SALESFORCE_CLIENT_MAX_BODY_SIZE)
+    {
+      return_too_large (task, request);
+      return;
+    }
+
+  request->body = g_byte_array_new ();
+  read_body (g_steal_pointer (&task));
 }
 
 static gboolean

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 
 /* The network timeout of every request, in seconds (SALESFORCE.md, issue 4). */
 #define BP_SALESFORCE_CLIENT_DEFAULT_TIMEOUT 30
+/* The largest answer read, in bytes: Salesforce's are ~1 KiB (tokens) to
+ * ~50 KiB (limits); anything far larger is refused unread (BP_ERROR_SALESFORCE). */
+#define BP_SALESFORCE_CLIENT_MAX_BODY_SIZE   (4 * 1024 * 1024)
 
 #define BP_TYPE_SALESFORCE_CLIENT (bp_salesforce_client_get_type ())
 
@@ -39,7 +42,9 @@ G_DECLARE_FINAL_TYPE (BpSalesforceClient, bp_salesforce_client, BP, SALESFORCE_C
 
 BpSalesforceClient *bp_salesforce_client_new                (void);
 
-/* The network timeout in seconds (default 30). */
+/* The network timeout in seconds (default 30): the longest wait for any
+ * read, and the longest one whole request may take (a server that sends a
+ * byte now and then is given up too); 0: none. */
 guint               bp_salesforce_client_get_timeout        (BpSalesforceClient  *self);
 void                bp_salesforce_client_set_timeout        (BpSalesforceClient  *self,
                                                              guint                seconds);

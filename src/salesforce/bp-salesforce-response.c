@@ -681,6 +681,18 @@ bp_salesforce_error_new_from_transport (const GError *error,
                           "try again."),
                         host);
 
+  /* The request went out and no whole answer came back (FIN, RST, a proxy
+   * dropping it, a server that died). Whether a code was used up meanwhile
+   * cannot be known: starting again is the only safe advice. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    return g_error_new (BP_ERROR, BP_ERROR_NETWORK,
+                        _("The server %s closed the connection before it answered. Please try "
+                          "again; if it keeps happening, check the network connection and any "
+                          "proxy settings."),
+                        host);
+
   if (error->domain == G_TLS_ERROR)
     {
       if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))

@@ -163,7 +163,9 @@ bp_salesforce_tokens_new_from_response (const char  *body,
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, BP_ERROR, BP_ERROR_SALESFORCE,
-                           _("Salesforce's token response could not be read (not a JSON object)."));
+                           _("Salesforce's token response could not be read (not a JSON object); it may "
+                             "have been cut off on the way. Please try again; if it keeps happening, "
+                             "check the Url and any proxy settings."));
       return NULL;
     }
 

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -111,6 +113,7 @@ struct _BpEmulator
 
   /* switches */
   guint       latency_ms;
+  BpEmulatorFault fault;
   gboolean    fail_with_500;
   gboolean    answer_html;
   gboolean    invalid_grant;
@@ -133,6 +136,8 @@ struct _BpEmulator
   guint       code_exchange_count;
   guint       refresh_count;
   guint       limits_count;
+  guint       held_count;
+  GPtrArray  *trickles;         /* Trickle, answers that never end */
   char       *last_method;
   char       *last_redirect_uri;
   char       *last_scope;
@@ -318,11 +323,160 @@ set_api_error (SoupServerMessage *message,
   set_json (message, status, builder);
 }
 
+static gboolean
+stop_cb (gpointer user_data)
+{
+  bp_emulator_stop (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Drops the connection without an answer: a FIN, or with @reset an RST
+ * (SO_LINGER 0), as a crashed server or a middlebox would. */
+static void
+drop_connection (SoupServerMessage *message,
+                 gboolean           reset)
+{
+  g_autoptr(GSocket) socket = g_object_ref (soup_server_message_get_socket (message));
+  g_autoptr(GIOStream) stream = NULL;
+
+  /* Marks it for delayed_dispatch_cb: a stolen message is not unpaused. */
+  g_object_set_data (G_OBJECT (message), "bp-emulator-dropped", GINT_TO_POINTER (TRUE));
+  stream = soup_server_message_steal_connection (message);
+
+  if (reset)
+    {
+      struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+      if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0)
+        g_warning ("SO_LINGER: %s", g_strerror (errno));
+    }
+
+  g_io_stream_close (stream, NULL, NULL);
+  g_socket_close (socket, NULL);
+}
+
+static void
+set_huge_body (SoupServerMessage *message)
+{
+  static const char prefix[] = "{\"padding\":\"";
+  g_autoptr(GBytes) chunk = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+  gsize chunk_size = 64 * 1024;
+  char *data = g_malloc (chunk_size);
+
+  memset (data, 'a', chunk_size);
+  chunk = g_bytes_new_take (data, chunk_size);
+
+  /* Chunked: the client cannot know the size before it reads. */
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "application/json;charset=UTF-8", NULL);
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, prefix, strlen (prefix));
+  for (gsize written = strlen (prefix); written < BP_EMULATOR_HUGE_BODY_SIZE; written += chunk_size)
+    soup_message_body_append_bytes (body, chunk);
+  soup_message_body_complete (body);
+}
+
+typedef struct
+{
+  SoupServerMessage *message;
+  guint              source_id;
+  gulong             finished_id;
+} Trickle;
+
+static void
+trickle_free (gpointer data)
+{
+  Trickle *trickle = data;
+
+  g_clear_handle_id (&trickle->source_id, g_source_remove);
+  g_clear_signal_handler (&trickle->finished_id, trickle->message);
+  g_clear_object (&trickle->message);
+  g_free (trickle);
+}
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+
+  /* JSON allows any amount of white space before the value. */
+  soup_message_body_append (soup_server_message_get_response_body (trickle->message), SOUP_MEMORY_STATIC,
+                            " ", 1);
+  soup_server_message_unpause (trickle->message);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+trickle_finished_cb (SoupServerMessage *message,
+                     gpointer           user_data)
+{
+  BpEmulator *self = user_data;
+
+  /* The client gave up: stop dripping. */
+  for (guint i = 0; i < self->trickles->len; i++)
+    if (((Trickle *) g_ptr_array_index (self->trickles, i))->message == message)
+      {
+        g_ptr_array_remove_index_fast (self->trickles, i);
+        break;
+      }
+}
+
+static void
+start_trickle (BpEmulator        *self,
+               SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  Trickle *trickle = g_new0 (Trickle, 1);
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "application/json;charset=UTF-8", NULL);
+
+  trickle->message = g_object_ref (message);
+  trickle->finished_id = g_signal_connect (message, "finished", G_CALLBACK (trickle_finished_cb), self);
+  trickle->source_id = g_timeout_add (250, trickle_cb, trickle);
+  g_ptr_array_add (self->trickles, trickle);
+}
+
 /* The injected faults of the JSON endpoints; TRUE when one answered. */
 static gboolean
 answer_fault (BpEmulator        *self,
               SoupServerMessage *message)
 {
+  switch (self->fault)
+    {
+    case BP_EMULATOR_FAULT_NONE:
+      break;
+    case BP_EMULATOR_FAULT_CLOSE:
+      drop_connection (message, FALSE);
+      return TRUE;
+    case BP_EMULATOR_FAULT_RESET:
+      drop_connection (message, TRUE);
+      return TRUE;
+    case BP_EMULATOR_FAULT_DIE:
+      drop_connection (message, FALSE);
+      /* Not from inside the server's own callback. */
+      g_idle_add_full (G_PRIORITY_HIGH, stop_cb, g_object_ref (self), g_object_unref);
+      return TRUE;
+    case BP_EMULATOR_FAULT_GARBAGE:
+      set_json_text (message, SOUP_STATUS_OK, "\x01\x7f<<not json at all>> \xff\xfe");
+      return TRUE;
+    case BP_EMULATOR_FAULT_TRUNCATED:
+      set_json_text (message, SOUP_STATUS_OK, "{\"access_token\":\"" BP_EMULATOR_ORGANIZATION_ID "!AQ0Aq");
+      return TRUE;
+    case BP_EMULATOR_FAULT_HUGE:
+      set_huge_body (message);
+      return TRUE;
+    case BP_EMULATOR_FAULT_TRICKLE:
+      start_trickle (self, message);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+
   if (self->fail_with_500)
     {
       set_html (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, error_page);
@@ -894,8 +1048,10 @@ delayed_dispatch_cb (gpointer user_data)
 {
   Delayed *delayed = user_data;
 
+  delayed->self->held_count--;
   dispatch (delayed->self, delayed->message, delayed->path, delayed->query);
-  soup_server_message_unpause (delayed->message);
+  if (g_object_get_data (G_OBJECT (delayed->message), "bp-emulator-dropped") == NULL)
+    soup_server_message_unpause (delayed->message);
 
   g_object_unref (delayed->self);
   g_object_unref (delayed->message);
@@ -926,6 +1082,7 @@ handle_request_cb (SoupServer        *server,
       delayed->path = g_strdup (path);
       delayed->query = query != NULL ? g_hash_table_ref (query) : NULL;
       soup_server_message_pause (message);
+      self->held_count++;
       g_timeout_add (self->latency_ms, delayed_dispatch_cb, delayed);
       return;
     }
@@ -975,6 +1132,8 @@ bp_emulator_stop (BpEmulator *self)
 {
   g_return_if_fail (BP_IS_EMULATOR (self));
 
+  g_ptr_array_set_size (self->trickles, 0);
+
   if (self->server == NULL)
     return;
 
@@ -1002,6 +1161,21 @@ bp_emulator_set_latency (BpEmulator *self,
 {
   g_return_if_fail (BP_IS_EMULATOR (self));
   self->latency_ms = milliseconds;
+}
+
+void
+bp_emulator_set_fault (BpEmulator      *self,
+                       BpEmulatorFault  fault)
+{
+  g_return_if_fail (BP_IS_EMULATOR (self));
+  self->fault = fault;
+}
+
+guint
+bp_emulator_get_held_count (BpEmulator *self)
+{
+  g_return_val_if_fail (BP_IS_EMULATOR (self), 0);
+  return self->held_count;
 }
 
 void
@@ -1229,6 +1403,7 @@ bp_emulator_finalize (GObject *object)
   g_free (self->last_redirect_uri);
   g_free (self->last_scope);
   g_free (self->last_prompt);
+  g_ptr_array_unref (self->trickles);
   g_ptr_array_unref (self->revoked);
   g_ptr_array_unref (self->secrets);
   g_ptr_array_unref (self->secret_kinds);
@@ -1269,6 +1444,7 @@ bp_emulator_init (BpEmulator *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->revoked = g_ptr_array_new_with_free_func (g_free);
+  self->trickles = g_ptr_array_new_with_free_func (trickle_free);
   self->secrets = g_ptr_array_new_with_free_func (g_free);
   self->secret_kinds = g_ptr_array_new ();
 }

@@ -10,6 +10,37 @@ G_BEGIN_DECLS
 #define BP_EMULATOR_USER_ID         "005EM0000000001AAA"
 #define BP_EMULATOR_HIGHEST_VERSION "63.0"
 
+/**
+ * BpEmulatorFault:
+ * @BP_EMULATOR_FAULT_NONE: answer normally
+ * @BP_EMULATOR_FAULT_CLOSE: read the request, then close the connection without answering
+ * @BP_EMULATOR_FAULT_RESET: read the request, then reset the connection (TCP RST)
+ * @BP_EMULATOR_FAULT_DIE: read the request, close the connection and stop listening, as if
+ *   the process had died in the middle of the exchange
+ * @BP_EMULATOR_FAULT_GARBAGE: HTTP 200, application/json, and bytes that are not JSON at all
+ * @BP_EMULATOR_FAULT_TRUNCATED: HTTP 200, application/json, and JSON cut off in the middle
+ * @BP_EMULATOR_FAULT_HUGE: HTTP 200, application/json, and a chunked body of
+ *   %BP_EMULATOR_HUGE_BODY_SIZE bytes
+ * @BP_EMULATOR_FAULT_TRICKLE: HTTP 200, application/json, then one byte of the body
+ *   every 250 ms, never ending: each read is quick, the answer never complete
+ *
+ * Faults of the token, revoke, userinfo, API versions and limits endpoints
+ * (not of authorize: that one is the browser's).
+ */
+typedef enum
+{
+  BP_EMULATOR_FAULT_NONE,
+  BP_EMULATOR_FAULT_CLOSE,
+  BP_EMULATOR_FAULT_RESET,
+  BP_EMULATOR_FAULT_DIE,
+  BP_EMULATOR_FAULT_GARBAGE,
+  BP_EMULATOR_FAULT_TRUNCATED,
+  BP_EMULATOR_FAULT_HUGE,
+  BP_EMULATOR_FAULT_TRICKLE,
+} BpEmulatorFault;
+
+#define BP_EMULATOR_HUGE_BODY_SIZE (16 * 1024 * 1024)
+
 #define BP_TYPE_EMULATOR (bp_emulator_get_type ())
 
 G_DECLARE_FINAL_TYPE (BpEmulator, bp_emulator, BP, EMULATOR, GObject)
@@ -51,6 +82,9 @@ void         bp_emulator_set_fail_with_500         (BpEmulator  *self,
 /* HTTP 200 with an HTML page instead of JSON, from the same endpoints. */
 void         bp_emulator_set_answer_html           (BpEmulator  *self,
                                                     gboolean     html);
+/* One of the faults above, for every request of those endpoints until reset to NONE. */
+void         bp_emulator_set_fault                 (BpEmulator      *self,
+                                                    BpEmulatorFault  fault);
 /* Every token request fails with invalid_grant. */
 void         bp_emulator_set_invalid_grant         (BpEmulator  *self,
                                                     gboolean     invalid_grant);
@@ -93,6 +127,9 @@ guint        bp_emulator_get_authorize_count       (BpEmulator  *self);
 guint        bp_emulator_get_code_exchange_count   (BpEmulator  *self);
 guint        bp_emulator_get_refresh_count         (BpEmulator  *self);
 guint        bp_emulator_get_limits_count          (BpEmulator  *self);
+/* Requests received and held back by the latency right now: a test waits
+ * for 1 to know that a request is in flight. */
+guint        bp_emulator_get_held_count            (BpEmulator  *self);
 const char  *bp_emulator_get_last_code_challenge_method (BpEmulator *self);
 const char  *bp_emulator_get_last_redirect_uri     (BpEmulator  *self);
 const char  *bp_emulator_get_last_scope            (BpEmulator  *self);

@@ -207,6 +207,8 @@ main (int    argc,
   g_autofree char *callback = NULL;
   g_autofree char *record_path = NULL;
   g_autofree char *secrets_path = NULL;
+  g_autofree char *fault_name = NULL;
+  BpEmulatorFault fault = BP_EMULATOR_FAULT_NONE;
   FILE *record = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: any free port)", "PORT" },
@@ -220,6 +222,9 @@ main (int    argc,
     { "deny", 0, 0, G_OPTION_ARG_NONE, &deny, "The user denies access (access_denied)", NULL },
     { "no-refresh-token", 0, 0, G_OPTION_ARG_NONE, &no_refresh_token,
       "Issue no refresh tokens (a Connected App without the refresh_token scope)", NULL },
+    { "fault", 0, 0, G_OPTION_ARG_STRING, &fault_name,
+      "Break every token, revoke, userinfo and API answer: close, reset, die, garbage, truncated, huge or trickle",
+      "FAULT" },
     { "forbid-limits", 0, 0, G_OPTION_ARG_NONE, &forbid_limits, "Answer limits with 403", NULL },
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "Accept only this consumer key", "KEY" },
     { "client-secret", 0, 0, G_OPTION_ARG_STRING, &client_secret, "Require this consumer secret", "SECRET" },
@@ -250,7 +255,28 @@ main (int    argc,
       return 2;
     }
 
+  if (fault_name != NULL)
+    {
+      static const char * const names[] = { "none", "close", "reset", "die", "garbage", "truncated", "huge",
+                                             "trickle" };
+      gboolean is_known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (names) && !is_known; i++)
+        if (g_strcmp0 (fault_name, names[i]) == 0)
+          {
+            fault = (BpEmulatorFault) i;
+            is_known = TRUE;
+          }
+
+      if (!is_known)
+        {
+          g_printerr ("--fault must be one of none, close, reset, die, garbage, truncated, huge, trickle\n");
+          return 2;
+        }
+    }
+
   emulator = bp_emulator_new ();
+  bp_emulator_set_fault (emulator, fault);
   bp_emulator_set_latency (emulator, latency);
   bp_emulator_set_fail_with_500 (emulator, fail_with_500);
   bp_emulator_set_answer_html (emulator, html);
