@@ -147,7 +147,11 @@ refresh_complete (Refresh            *refresh,
   BpTokenKeeper *self = refresh->keeper;
   GList *waiters;
 
-  g_assert ((tokens == NULL) != (error == NULL));
+  /* Exactly one of them. Two assertions rather than one with "!=": gcc
+   * -fanalyzer follows these, and otherwise reports error->message below
+   * as a NULL dereference. */
+  g_assert (tokens != NULL || error != NULL);
+  g_assert (tokens == NULL || error == NULL);
   g_assert (g_hash_table_lookup (self->refreshes, refresh->params->account_id) == refresh);
 
   if (tokens != NULL)
