@@ -840,7 +840,10 @@ test_not_base64 (void)
   g_auto(gnutls_x509_crt_t) crt = make_salesforce_certificate ();
   g_autofree char *pem = export_pem (crt);
   g_autofree char *damaged = g_strdup (pem);
-  char *body = strchr (damaged, '\n') + 1;
+  char *body = strchr (damaged, '\n');
+
+  g_assert_nonnull (body);
+  body++;
 
   /* One character of the body replaced, as a bad copy from a web page does. */
   body[10] = '!';

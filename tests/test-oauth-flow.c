@@ -144,6 +144,7 @@ play_browser (const char *authorize_url)
   const char *location;
 
   g_assert_no_error (error);
+  g_assert_nonnull (authorize);
   g_assert_cmpuint (authorize->status, ==, 302);
   location = soup_message_headers_get_one (authorize->headers, "Location");
   g_assert_nonnull (location);
@@ -602,6 +603,7 @@ test_browser_fails (Fixture       *fixture,
 
   /* The administrator copies the link into a browser: the attempt completes. */
   page = play_browser (bp_oauth_flow_get_authorize_url (flow));
+  g_assert_nonnull (page);
   g_assert_cmpuint (page->status, ==, 200);
   tokens = bp_oauth_flow_run_finish (flow, bp_test_await_result (&result, WAIT_MS), &error);
   g_assert_no_error (error);
@@ -650,15 +652,18 @@ test_callback_requests (Fixture       *fixture,
 
   favicon = http_request ("GET", favicon_url, NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (favicon);
   g_assert_cmpuint (favicon->status, ==, 404);
 
   post = http_request ("POST", bare_url, NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (post);
   g_assert_cmpuint (post->status, ==, 405);
   g_assert_cmpstr (soup_message_headers_get_one (post->headers, "Allow"), ==, "GET");
 
   preflight = http_request ("OPTIONS", bare_url, "Access-Control-Request-Private-Network", "true", &error);
   g_assert_no_error (error);
+  g_assert_nonnull (preflight);
   g_assert_cmpuint (preflight->status, ==, 204);
   g_assert_cmpstr (soup_message_headers_get_one (preflight->headers, "Access-Control-Allow-Methods"), ==, "GET");
   g_assert_cmpstr (soup_message_headers_get_one (preflight->headers, "Access-Control-Allow-Private-Network"),
@@ -666,11 +671,13 @@ test_callback_requests (Fixture       *fixture,
 
   wrong = http_request ("GET", wrong_url, NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (wrong);
   g_assert_cmpuint (wrong->status, ==, 400);
   g_assert_cmpstr (soup_message_headers_get_one (wrong->headers, "Cache-Control"), ==, "no-store");
 
   missing = http_request ("GET", missing_url, NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (missing);
   g_assert_cmpuint (missing->status, ==, 400);
 
   /* None of these ended the attempt, and no code was exchanged. */
@@ -679,6 +686,7 @@ test_callback_requests (Fixture       *fixture,
   g_assert_cmpuint (bp_emulator_get_code_exchange_count (fixture->emulator), ==, 0);
 
   page = play_browser (bp_oauth_flow_get_authorize_url (flow));
+  g_assert_nonnull (page);
   g_assert_cmpuint (page->status, ==, 200);
   g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==, "no-store");
   g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (page->headers, NULL), "text/html"));
@@ -723,6 +731,7 @@ test_browser_leaves_early (Fixture       *fixture,
 
   authorize = http_request ("GET", bp_oauth_flow_get_authorize_url (flow), NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (authorize);
 
   /* The tab is closed while the code is being exchanged (slowly). */
   bp_emulator_set_latency (fixture->emulator, 400);
@@ -880,6 +889,7 @@ test_error_page_escaped (Fixture       *fixture,
   page = http_request ("GET", url, NULL, NULL, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (page);
   g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==, "no-store");
   /* Markup from the query never reaches the page as markup. */
   g_assert_null (strstr (page->body, "<script>"));
@@ -916,17 +926,23 @@ test_ipv4_fallback (Fixture       *fixture,
 
   /* A browser reaching 127.0.0.1 completes the attempt. */
   {
-    g_autoptr(Response) authorize = http_request ("GET", bp_oauth_flow_get_authorize_url (flow), NULL, NULL, &error);
-    const char *location = soup_message_headers_get_one (authorize->headers, "Location");
-    g_autoptr(GString) ipv4 = g_string_new (location);
+    g_autoptr(Response) authorize = NULL;
+    g_autoptr(GString) ipv4 = NULL;
     g_autofree char *from = g_strdup_printf ("http://localhost:%u/", fixture->port);
     g_autofree char *to = g_strdup_printf ("http://127.0.0.1:%u/", fixture->port);
+    const char *location;
 
+    authorize = http_request ("GET", bp_oauth_flow_get_authorize_url (flow), NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (authorize);
+    location = soup_message_headers_get_one (authorize->headers, "Location");
     g_assert_true (g_str_has_prefix (location, from));
+    ipv4 = g_string_new (location);
     g_string_replace (ipv4, from, to, 1);
     page = http_request ("GET", ipv4->str, NULL, NULL, &error);
   }
   g_assert_no_error (error);
+  g_assert_nonnull (page);
   g_assert_cmpuint (page->status, ==, 200);
 
   tokens = bp_oauth_flow_run_finish (flow, bp_test_await_result (&result, WAIT_MS), &error);

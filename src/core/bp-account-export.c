@@ -67,6 +67,8 @@ bp_account_export_write (GPtrArray *accounts,
 
   g_return_val_if_fail (accounts != NULL, NULL);
 
+  /* now only owns the new one, for g_autoptr to free: scan-build 14 calls
+   * this a dead store (see build-aux/analyze). */
   if (exported_at == NULL)
     exported_at = now = g_date_time_new_now_utc ();
   utc = g_date_time_to_utc (exported_at);

@@ -400,6 +400,9 @@ validate_url (BpSalesforceAccount *self,
   normalized = bp_salesforce_normalize_url (self->url, &error);
   if (normalized == NULL)
     {
+      /* It sets the error whenever it returns NULL; said for gcc -fanalyzer
+       * at -O2, which cannot see into bp-salesforce-endpoints.c. */
+      g_assert (error != NULL);
       bp_problems_add (problems, "url", BP_SEVERITY_ERROR, "%s", error->message);
       return;
     }

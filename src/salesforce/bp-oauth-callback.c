@@ -135,6 +135,58 @@ set_once (char **slot,
   return TRUE;
 }
 
+/* Decodes one name=value pair of the query into @params. FALSE when it is
+ * malformed, or when a parameter other than state comes twice. */
+static gboolean
+parse_parameter (const char         *pair,
+                 gsize               length,
+                 CallbackParameters *params)
+{
+  const char *equals = memchr (pair, '=', length);
+  g_autofree char *name = NULL;
+  char *value;
+
+  if (equals == NULL)
+    {
+      name = form_decode (pair, length);
+      value = g_strdup ("");
+    }
+  else
+    {
+      name = form_decode (pair, equals - pair);
+      value = form_decode (equals + 1, length - (equals + 1 - pair));
+    }
+
+  if (name == NULL || value == NULL)
+    {
+      bp_secret_free (value);
+      return FALSE;
+    }
+
+  if (strcmp (name, "code") == 0)
+    return set_once (&params->code, value);
+
+  if (strcmp (name, "state") == 0)
+    {
+      /* A repeated state is a wrong state, not merely a bad request. */
+      if (!set_once (&params->state, value))
+        params->is_state_repeated = TRUE;
+      return TRUE;
+    }
+
+  if (strcmp (name, "error") == 0)
+    return set_once (&params->error, value);
+
+  if (strcmp (name, "error_description") == 0)
+    return set_once (&params->error_description, value);
+
+  bp_secret_free (value);
+  return TRUE;
+}
+
+/* The pairs are parsed one by one in parse_parameter(): a g_autofree in this
+ * loop, left by `break`, made gcc 12 -fanalyzer report a use of an
+ * uninitialized value in the cleanup code it generates. */
 static gboolean
 parse_query (const char         *query,
              CallbackParameters *params)
@@ -147,54 +199,10 @@ parse_query (const char         *query,
   while (*p != '\0')
     {
       const char *end = strchr (p, '&');
-      const char *equals;
       gsize length = end != NULL ? (gsize) (end - p) : strlen (p);
-      g_autofree char *name = NULL;
-      char *value;
 
-      equals = memchr (p, '=', length);
-      if (equals == NULL)
-        {
-          name = form_decode (p, length);
-          value = g_strdup ("");
-        }
-      else
-        {
-          name = form_decode (p, equals - p);
-          value = form_decode (equals + 1, length - (equals + 1 - p));
-        }
-
-      if (name == NULL || value == NULL)
-        {
-          bp_secret_free (value);
-          return FALSE;
-        }
-
-      if (strcmp (name, "code") == 0)
-        {
-          if (!set_once (&params->code, value))
-            return FALSE;
-        }
-      else if (strcmp (name, "state") == 0)
-        {
-          /* A repeated state is a wrong state, not merely a bad request. */
-          if (!set_once (&params->state, value))
-            params->is_state_repeated = TRUE;
-        }
-      else if (strcmp (name, "error") == 0)
-        {
-          if (!set_once (&params->error, value))
-            return FALSE;
-        }
-      else if (strcmp (name, "error_description") == 0)
-        {
-          if (!set_once (&params->error_description, value))
-            return FALSE;
-        }
-      else
-        {
-          bp_secret_free (value);
-        }
+      if (!parse_parameter (p, length, params))
+        return FALSE;
 
       if (end == NULL)
         break;
