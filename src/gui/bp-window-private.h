@@ -44,6 +44,9 @@ struct _BpWindow
   gboolean              is_reverting_selection;
   gboolean              close_confirmed;
 
+  /* Keyboard Shortcuts, built the first time it is asked for. */
+  GtkWindow            *shortcuts_window;
+
   /* The account the Delete question is about, and where it was listed. */
   BpAccount            *account_to_delete;
   guint                 delete_position;

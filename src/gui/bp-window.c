@@ -1168,6 +1168,29 @@ preferences_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (bp_preferences_dialog_new (GTK_WINDOW (self), self->settings)));
 }
 
+/* GtkApplication builds gtk/help-overlay.ui for every new window, before its
+ * first frame (a tenth of the start-up of an empty window), to show it
+ * perhaps never: it is built here the first time it is asked for instead, and
+ * kept, hidden when closed, as GtkApplicationWindow would. */
+static void
+show_help_overlay_activated_cb (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bp-shortcuts-window.ui");
+
+      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+
+  gtk_window_present (self->shortcuts_window);
+}
+
 static void
 dismiss_banner_activated_cb (GtkWidget  *widget,
                              const char *action_name,
@@ -1361,6 +1384,10 @@ bp_window_dispose (GObject *object)
   if (self->draft != NULL)
     g_signal_handlers_disconnect_by_func (self->draft, draft_changed_cb, self);
 
+  if (self->shortcuts_window != NULL)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_object (&self->shortcuts_window);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1466,6 +1493,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_activated_cb);
   bp_window_transfer_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
