@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "bp-account-store.h"
+#include "bp-account-store-private.h"
 #include "bp-error.h"
 #include "bp-salesforce-account.h"
 #include "bp-secret-store.h"
@@ -486,6 +486,85 @@ test_load_tricky_text (Fixture       *fixture,
     }
 }
 
+/* The loader reads flat account objects without json-glib: what it accepts
+ * must be exactly what json-glib makes of it, and what it is not sure about
+ * must be left to json-glib (NULL), never read differently. */
+static void
+test_flat_object_like_json_glib (void)
+{
+  static const struct { const char *text; gboolean is_flat; } cases[] = {
+    /* Read fast: what this version writes, and plain variations of it. */
+    { "{}", TRUE },
+    { " {\n  \"id\" : \"a\",\r\n\t\"default\" : true, \"sandbox\": false, \"x\": null } ", TRUE },
+    { "{\"name\": \"Quotes \\\" back\\\\slash \\/ \\b\\f\\n\\r\\t end\"}", TRUE },
+    { "{\"name\": \"UTF-8 \xc3\xa9\xe2\x82\xac \xf0\x9f\x98\x80\", \"empty\": \"\"}", TRUE },
+    { "{\"n\": 0, \"m\": -17, \"big\": 123456789012345678, \"neg\": -0}", TRUE },
+    { "{\"idp-certificate\": \"-----BEGIN CERTIFICATE-----\\nMIID\\n-----END CERTIFICATE-----\\n\"}", TRUE },
+    { "{\"a\":\"}\",\"b\":\"{[\",\"c\":\",:\"}", TRUE },
+    /* Left to json-glib. */
+    { "{\"name\": \"\\u00e9\"}", FALSE },
+    { "{\"na\\u006de\": \"x\"}", FALSE },
+    { "{\"name\": \"x\", \"name\": \"y\"}", FALSE },
+    { "{\"\": \"x\"}", FALSE },
+    { "{\"n\": 1.5}", FALSE },
+    { "{\"n\": 1e3}", FALSE },
+    { "{\"n\": 01}", FALSE },
+    { "{\"n\": 1234567890123456789}", FALSE },
+    { "{\"n\": +1}", FALSE },
+    { "{\"n\": -}", FALSE },
+    { "{\"o\": {}}", FALSE },
+    { "{\"a\": [1, 2]}", FALSE },
+    { "{\"a\": 1,}", FALSE },
+    { "{\"a\" 1}", FALSE },
+    { "{\"a\": 1 \"b\": 2}", FALSE },
+    { "{\"a\": tru}", FALSE },
+    { "{\"a\": True}", FALSE },
+    { "{\"a\": truex}", FALSE },
+    { "{\"a\": \"raw\nnewline\"}", FALSE },
+    { "{\"a\": \"tab\tinside\"}", FALSE },
+    { "{\"a\": \"\\x\"}", FALSE },
+    { "{\"a\": \"unterminated}", FALSE },
+    { "{\"a\": 1} {", FALSE },
+    { "{\"a\": 1}}", FALSE },
+    { "{\f\"a\": 1}", FALSE },
+    { "{/* c */ \"a\": 1}", FALSE },
+    { "[1]", FALSE },
+    { "{", FALSE },
+    { "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *text = cases[i].text;
+      g_autoptr(JsonNode) flat = bp_store_file_read_flat_object (text, text + strlen (text));
+
+      g_test_message ("case %u: %s", i, text);
+      if (!cases[i].is_flat)
+        {
+          g_assert_null (flat);
+          continue;
+        }
+
+      {
+        g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+        g_autoptr(GError) error = NULL;
+        g_autofree char *flat_text = NULL;
+        g_autofree char *glib_text = NULL;
+
+        g_assert_nonnull (flat);
+        g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+        g_assert_no_error (error);
+        g_assert_true (json_node_equal (flat, json_parser_get_root (parser)));
+
+        /* json_node_equal() does not tell an int from a double of the same
+         * value, nor member order: the printed documents do. */
+        flat_text = json_to_string (flat, FALSE);
+        glib_text = json_to_string (json_parser_get_root (parser), FALSE);
+        g_assert_cmpstr (flat_text, ==, glib_text);
+      }
+    }
+}
+
 static void
 test_one_default_per_type (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -897,6 +976,7 @@ main (int   argc,
   ADD ("/store/file-modes", test_file_modes);
   ADD ("/store/unknown-fields-kept", test_unknown_fields_kept);
   ADD ("/store/load-tricky-text", test_load_tricky_text);
+  g_test_add_func ("/store/flat-object-like-json-glib", test_flat_object_like_json_glib);
   ADD ("/store/one-default-per-type", test_one_default_per_type);
   ADD ("/store/two-defaults-in-file", test_two_defaults_in_file);
   ADD ("/store/unique-names", test_unique_names);
