@@ -397,37 +397,93 @@ on_search_stopped_cb (BpWindow       *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
-/* Cells: a label per column, bound to the account's properties. Rows are
+/* Cells: a text per column, bound to the account's properties. Rows are
  * re-bound whenever the store changes an account, so a bind is enough for
- * saved accounts; the unsaved draft changes as it is typed, so its labels
- * follow its notify signals. */
+ * saved accounts; the unsaved draft changes as it is typed, so its name
+ * follows its notify signals.
+ *
+ * The texts are GtkInscriptions, not GtkLabels (docs/performance.md): GTK 4.8
+ * keeps some 200 rows built whatever the height of the list, and builds them
+ * again as a search changes which accounts they show. An ellipsizing label
+ * lays its text out four or five times to measure and place it (as wide as it
+ * likes, as narrow as it can, then at its width), and that was most of the
+ * cost of a row. An inscription asks for a width in characters and lays its
+ * text out once, at the width it is given; to assistive technologies it is a
+ * label with the same text. */
+
+/* The widest of the texts a column shows from a fixed set, in characters:
+ * what a label would have asked for. */
+static guint
+widest_text (const char * const *texts)
+{
+  guint widest = 0;
+
+  for (guint i = 0; texts[i] != NULL; i++)
+    widest = MAX (widest, (guint) g_utf8_strlen (texts[i], -1));
+
+  return widest;
+}
+
+static GtkWidget *
+create_cell_text (guint nat_chars)
+{
+  GtkWidget *text = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), nat_chars);
+
+  return text;
+}
 
 static void
-setup_label_cb (GtkSignalListItemFactory *factory,
+setup_type_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  static guint nat_chars = 0;
+
+  if (nat_chars == 0)
+    {
+      const GType *types = bp_account_list_types (NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+      for (guint i = 0; types[i] != G_TYPE_INVALID; i++)
+        {
+          /* bp_account_list_types() keeps the classes. */
+          BpAccountClass *klass = g_type_class_peek (types[i]);
+
+          g_ptr_array_add (names, (gpointer) (klass->type_name != NULL ? _(klass->type_name) : ""));
+        }
+      g_ptr_array_add (names, NULL);
+      nat_chars = MAX (1, widest_text ((const char * const *) names->pdata));
+    }
+
+  gtk_list_item_set_child (item, create_cell_text (nat_chars));
+}
+
+static void
+setup_token_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  const char * const texts[] = { _("Authorized"), _("Needs new token"), _("Not set"), "—", NULL };
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  gtk_list_item_set_child (item, create_cell_text (widest_text (texts)));
 }
 
-/* GTK 4.8 keeps some 200 rows built whatever the height of the list, and
- * builds them again as a search changes which accounts they show: the
- * "Unsaved" tag is only made for the one row that needs it. */
+/* The "Unsaved" tag is only made for the one row that needs it. */
 static void
 setup_name_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *text = create_cell_text (24);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), label);
+  /* The name takes the room the column has (it expands); the tag, when
+   * there is one, stands at the end. */
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
   gtk_list_item_set_child (item, box);
 }
 
@@ -442,7 +498,7 @@ bind_name_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_widget_get_first_child (box);
   GBinding *binding;
 
-  binding = g_object_bind_property (account, "name", label, "label", G_BINDING_SYNC_CREATE);
+  binding = g_object_bind_property (account, "name", label, "text", G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (item), "bp-name-binding", binding);
 
   if (is_unsaved (self, account))
@@ -476,7 +532,7 @@ bind_type_cb (GtkSignalListItemFactory *factory,
 {
   BpAccount *account = gtk_list_item_get_item (item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), bp_account_get_type_name (account));
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), bp_account_get_type_name (account));
 }
 
 static void
@@ -512,7 +568,7 @@ bind_token_cb (GtkSignalListItemFactory *factory,
 {
   BpAccount *account = gtk_list_item_get_item (item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), describe_token (account));
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), describe_token (account));
 }
 
 /* GtkColumnViewSorter (GTK 4.8) has no sort keys: it compares two accounts at
@@ -572,13 +628,13 @@ setup_columns (BpWindow *self)
               G_CALLBACK (unbind_name_cb),
               GTK_SORTER (gtk_custom_sorter_new (compare_names_cb, NULL, NULL)),
               self);
-  set_column (self->type_column, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_type_cb), NULL,
+  set_column (self->type_column, G_CALLBACK (setup_type_cb), G_CALLBACK (bind_type_cb), NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_types_cb, NULL, NULL)),
               self);
   set_column (self->default_column, G_CALLBACK (setup_default_cb), G_CALLBACK (bind_default_cb), NULL,
               GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (BP_TYPE_ACCOUNT, NULL, "is-default"))),
               self);
-  set_column (self->token_column, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_token_cb), NULL,
+  set_column (self->token_column, G_CALLBACK (setup_token_cb), G_CALLBACK (bind_token_cb), NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_token_cb, NULL, NULL)),
               self);
 
