@@ -662,6 +662,7 @@ typedef struct
   const char *name;
   const char *contents;
   gssize      length;      /* -1: strlen; -2: a sparse file over the size limit */
+  const char *reason;      /* what the message must say, when it matters */
 } CorruptCase;
 
 static const CorruptCase corrupt_cases[] = {
@@ -681,7 +682,12 @@ static const CorruptCase corrupt_cases[] = {
   { "duplicate-ids", "{\"version\": 1, \"accounts\": ["
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"A\"},"
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
-  { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10 },
+  { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10, "it is not text" },
+  { "nul-byte", "{\"version\": 1, \"accounts\": [], \"x\": \"abc\x00""def\"}", 46, "it is not text" },
+  { "overlong-utf8", "{\"version\": 1, \"accounts\": [], \"x\": \"abc\xc0""\xaf""def\"}", 47, "it is not text" },
+  { "lone-continuation-byte", "{\"version\": 1, \"accounts\": [], \"x\": \"abcdefgh\x80""\"}", 48, "it is not text" },
+  { "truncated-utf8", "{\"version\": 1, \"accounts\": [], \"x\": \"\xc3""\xa9""\xe2""\x82""", 41, "it is not text" },
+  { "utf8-surrogate", "{\"version\": 1, \"accounts\": [], \"x\": \"\xed""\xa0""\x80""\"}", 42, "it is not text" },
   { "huge", NULL, -2 },
 };
 
@@ -723,6 +729,8 @@ test_corrupt_file (Fixture       *fixture,
       moved = g_build_filename (dirname, entry, NULL);
   g_assert_nonnull (moved);
   g_assert_nonnull (strstr (error->message, moved));
+  if (c->reason != NULL)
+    g_assert_nonnull (strstr (error->message, c->reason));
 
   if (c->length != -2)
     {
