@@ -565,6 +565,78 @@ test_flat_object_like_json_glib (void)
     }
 }
 
+/* A large store is read in two halves at once (bp-account-store-file.c):
+ * the accounts keep the file's order, an account the second half cannot
+ * read, or an id both halves hold, fails the whole file as before. */
+static char *
+many_accounts (guint       n,
+               int         broken,
+               const char *duplicate_id_of_first)
+{
+  GString *text = g_string_new ("{\"version\": 1, \"accounts\": [");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("0b7b1b0e-8a3e-4a53-9d6c-%012x", i);
+
+      if (duplicate_id_of_first != NULL && i == n - 1)
+        {
+          g_free (id);
+          id = g_strdup (duplicate_id_of_first);
+        }
+      g_string_append_printf (text, "%s{\"id\": \"%s\", \"type\": \"salesforce\", \"name\": \"Tenant \\\"%05u\\\"\","
+                                    " \"default\": false, \"idp-login-url\": \"/\", \"sandbox\": %s}",
+                              i > 0 ? ",\n" : "", id, i, (int) i == broken ? "\"yes\"" : "false");
+    }
+  g_string_append (text, "]}");
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_load_many (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  const guint n = 1500;
+  g_autofree char *text = many_accounts (n, -1, NULL);
+  g_autoptr(GError) error = NULL;
+
+  write_store_file (fixture, text, -1);
+  g_assert_true (load_async (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BpAccount) account = g_list_model_get_item (G_LIST_MODEL (fixture->store), i);
+      g_autofree char *name = g_strdup_printf ("Tenant \"%05u\"", i);
+      g_autofree char *id = g_strdup_printf ("0b7b1b0e-8a3e-4a53-9d6c-%012x", i);
+
+      g_assert_cmpstr (bp_account_get_name (account), ==, name);
+      g_assert_cmpstr (bp_account_get_id (account), ==, id);
+    }
+}
+
+static void
+test_load_many_broken (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  /* In the second half; then an id of the first half again in the second. */
+  g_autofree char *broken = many_accounts (1500, 1400, NULL);
+  g_autofree char *duplicate = many_accounts (1500, -1, "0b7b1b0e-8a3e-4a53-9d6c-000000000001");
+  const char *texts[] = { broken, duplicate };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BpAccountStore) store = bp_account_store_new (fixture->file, fixture->secrets);
+      g_autoptr(GError) error = NULL;
+
+      write_store_file (fixture, texts[i], -1);
+      g_assert_false (load_async (store, &error));
+      g_assert_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+    }
+}
+
 static void
 test_one_default_per_type (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -985,6 +1057,8 @@ main (int   argc,
   ADD ("/store/unknown-fields-kept", test_unknown_fields_kept);
   ADD ("/store/load-tricky-text", test_load_tricky_text);
   g_test_add_func ("/store/flat-object-like-json-glib", test_flat_object_like_json_glib);
+  ADD ("/store/load-many", test_load_many);
+  ADD ("/store/load-many-broken", test_load_many_broken);
   ADD ("/store/one-default-per-type", test_one_default_per_type);
   ADD ("/store/two-defaults-in-file", test_two_defaults_in_file);
   ADD ("/store/unique-names", test_unique_names);

@@ -540,8 +540,59 @@ bp_store_file_read_flat_object (const char *start,
   return json_node_init_object (json_node_alloc (), object);
 }
 
+/* Accounts from a run of the elements scan_store() found, made and given
+ * their sort key (lists sort by it: made here, off the main thread). */
+typedef struct
+{
+  const char **ranges;      /* start and end of each element */
+  guint        n_elements;
+  GPtrArray   *accounts;    /* BpAccount */
+  gboolean     is_read;     /* every element made an account */
+} AccountBatch;
+
+static gpointer
+read_account_batch (gpointer data)
+{
+  AccountBatch *batch = data;
+  g_autoptr(JsonParser) element_parser = NULL;
+
+  batch->is_read = FALSE;
+  for (guint i = 0; i < batch->n_elements; i++)
+    {
+      const char *start = batch->ranges[2 * i];
+      const char *element_end = batch->ranges[2 * i + 1];
+      g_autoptr(JsonNode) element = bp_store_file_read_flat_object (start, element_end);
+      BpAccount *account;
+
+      if (element == NULL)
+        {
+          if (element_parser == NULL)
+            element_parser = json_parser_new_immutable ();
+          if (!json_parser_load_from_data (element_parser, start, element_end - start, NULL))
+            return NULL;
+          element = json_node_ref (json_parser_get_root (element_parser));
+        }
+
+      if ((account = bp_account_new_from_json (json_node_get_object (element), NULL)) == NULL)
+        return NULL;
+
+      bp_account_get_name_sort_key (account);
+      g_ptr_array_add (batch->accounts, account);
+    }
+
+  batch->is_read = TRUE;
+  return NULL;
+}
+
+/* Below this many accounts a second thread is not worth starting. */
+#define MIN_ACCOUNTS_TO_SPLIT 512
+
 /* On success @parser holds the document with an empty "accounts" array and
- * @accounts the accounts, in order; on failure @accounts is left empty. */
+ * @accounts the accounts, in order; on failure @accounts is left empty.
+ *
+ * A large store is read in two halves at once, the second in a thread of its
+ * own: making 10,000 accounts is most of the time the list waits for, and the
+ * machine has another core (the main thread is building the window). */
 static gboolean
 load_accounts_one_by_one (JsonParser *parser,
                           const char *contents,
@@ -550,11 +601,14 @@ load_accounts_one_by_one (JsonParser *parser,
 {
   g_autoptr(GArray) elements = g_array_new (FALSE, FALSE, sizeof (const char *));
   g_autoptr(GString) rest = NULL;
-  g_autoptr(JsonParser) element_parser = NULL;
   g_autoptr(GHashTable) ids = NULL;
+  AccountBatch batches[2] = { { 0, }, };
+  GThread *thread = NULL;
   const char *array_start;
   const char *array_end;
   JsonNode *version;
+  guint n_elements;
+  gboolean is_read;
 
   if (!scan_store (contents, length, &array_start, &array_end, elements))
     return FALSE;
@@ -572,34 +626,33 @@ load_accounts_one_by_one (JsonParser *parser,
       || json_node_get_int (version) < 1 || json_node_get_int (version) > BP_ACCOUNT_STORE_FORMAT_VERSION)
     return TRUE;
 
-  element_parser = json_parser_new_immutable ();
+  n_elements = elements->len / 2;
+  batches[0].ranges = &g_array_index (elements, const char *, 0);
+  batches[0].n_elements = n_elements >= MIN_ACCOUNTS_TO_SPLIT ? n_elements / 2 : n_elements;
+  batches[1].ranges = batches[0].ranges + 2 * batches[0].n_elements;
+  batches[1].n_elements = n_elements - batches[0].n_elements;
+  for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
+    batches[i].accounts = g_ptr_array_new_full (batches[i].n_elements, g_object_unref);
+
+  if (batches[1].n_elements > 0)
+    thread = g_thread_try_new ("bp-store-read", read_account_batch, &batches[1], NULL);
+  read_account_batch (&batches[0]);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else if (batches[0].is_read)
+    read_account_batch (&batches[1]);
+  is_read = batches[0].is_read && batches[1].is_read;
+
+  for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
+    g_ptr_array_extend_and_steal (accounts, batches[i].accounts);
+
   ids = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < elements->len; i += 2)
-    {
-      const char *start = g_array_index (elements, const char *, i);
-      const char *element_end = g_array_index (elements, const char *, i + 1);
-      g_autoptr(JsonNode) element = bp_store_file_read_flat_object (start, element_end);
-      BpAccount *account;
+  for (guint i = 0; is_read && i < accounts->len; i++)
+    is_read = g_hash_table_add (ids, (gpointer) bp_account_get_id (g_ptr_array_index (accounts, i)));
 
-      if (element == NULL)
-        {
-          if (!json_parser_load_from_data (element_parser, start, element_end - start, NULL))
-            break;
-          element = json_node_ref (json_parser_get_root (element_parser));
-        }
-
-      if ((account = bp_account_new_from_json (json_node_get_object (element), NULL)) == NULL)
-        break;
-
-      g_ptr_array_add (accounts, account);
-      if (!g_hash_table_add (ids, (gpointer) bp_account_get_id (account)))
-        break;
-    }
-
-  if (accounts->len * 2 == elements->len && g_hash_table_size (ids) == accounts->len)
+  if (is_read)
     return TRUE;
 
-  g_clear_pointer (&ids, g_hash_table_unref);
   g_ptr_array_set_size (accounts, 0);
   return FALSE;
 }
@@ -733,7 +786,8 @@ bp_store_file_read (GFile   *file,
 
           enforce_one_default_per_type (result->accounts);
 
-          /* Made here, off the main thread: lists sort by them. */
+          /* Made here, off the main thread: lists sort by them (the accounts
+           * read one by one have theirs already). */
           for (guint i = 0; i < result->accounts->len; i++)
             bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
 
