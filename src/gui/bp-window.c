@@ -471,20 +471,15 @@ setup_token_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, create_cell_text (widest_text (texts)));
 }
 
-/* The "Unsaved" tag is only made for the one row that needs it. */
+/* The "Unsaved" tag is only made for the one row that needs it: that row's
+ * cell holds a box with the name and the tag, the others the name alone (a
+ * widget less in each of the rows GTK 4.8 keeps). */
 static void
 setup_name_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text = create_cell_text (24);
-
-  /* The name takes the room the column has (it expands); the tag, when
-   * there is one, stands at the end. */
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, create_cell_text (24));
 }
 
 static void
@@ -494,18 +489,22 @@ bind_name_cb (GtkSignalListItemFactory *factory,
 {
   BpWindow *self = user_data;
   BpAccount *account = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *label = gtk_widget_get_first_child (box);
+  g_autoptr(GtkWidget) text = g_object_ref (gtk_list_item_get_child (item));
   GBinding *binding;
 
-  binding = g_object_bind_property (account, "name", label, "text", G_BINDING_SYNC_CREATE);
+  binding = g_object_bind_property (account, "name", text, "text", G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (item), "bp-name-binding", binding);
 
   if (is_unsaved (self, account))
     {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *tag = gtk_label_new (_("Unsaved"));
 
       gtk_widget_add_css_class (tag, "bp-unsaved-tag");
+      /* The name takes the room the column has; the tag stands at the end. */
+      gtk_widget_set_hexpand (text, TRUE);
+      gtk_list_item_set_child (item, box);
+      gtk_box_append (GTK_BOX (box), text);
       gtk_box_append (GTK_BOX (box), tag);
     }
 }
@@ -516,13 +515,19 @@ unbind_name_cb (GtkSignalListItemFactory *factory,
                 gpointer                  user_data)
 {
   GBinding *binding = g_object_steal_data (G_OBJECT (item), "bp-name-binding");
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *tag = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
+  GtkWidget *child = gtk_list_item_get_child (item);
 
   if (binding != NULL)
     g_binding_unbind (binding);
-  if (tag != NULL)
-    gtk_box_remove (GTK_BOX (box), tag);
+
+  if (GTK_IS_BOX (child))
+    {
+      g_autoptr(GtkWidget) text = g_object_ref (gtk_widget_get_first_child (child));
+
+      gtk_box_remove (GTK_BOX (child), text);
+      gtk_widget_set_hexpand (text, FALSE);
+      gtk_list_item_set_child (item, text);
+    }
 }
 
 static void
