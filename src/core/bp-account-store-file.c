@@ -382,7 +382,7 @@ scan_store (const char *contents,
 /* Reading one account's object fast (docs/performance.md).
  *
  * json-glib reads through GScanner a character at a time, some 100
- * instructions a byte: nine tenths of loading a large store. The accounts this
+ * instructions a byte: over two thirds of loading a large store. The accounts this
  * version writes are flat objects of strings, booleans and integers, so this
  * reads exactly those and nothing more. Whatever it is not sure about — a
  * \u escape, a number that is not a plain integer, nesting, a duplicate or
@@ -662,7 +662,8 @@ load_accounts_one_by_one (JsonParser *parser,
  * run of other bytes goes to g_utf8_validate(). A UTF-8 sequence is made only
  * of bytes >= 0x80, so it lies whole inside such a run, and the answer is the
  * same as g_utf8_validate()'s on the whole text, NUL bytes included (it
- * refuses them); a tenth of the time it takes to read 10,000 accounts. */
+ * refuses them). g_utf8_validate() alone, a byte at a time, was a tenth of
+ * the time taken to read 10,000 accounts. */
 static gboolean
 validate_utf8 (const char *text,
                gsize       length)
