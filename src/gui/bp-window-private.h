@@ -52,6 +52,8 @@ struct _BpWindow
   guint                 delete_position;
 
   /* Template children */
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkSearchEntry       *search_entry;

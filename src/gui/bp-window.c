@@ -1229,6 +1229,19 @@ preferences_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (bp_preferences_dialog_new (GTK_WINDOW (self), self->settings)));
 }
 
+/* A GtkMenuButton builds its popover menu, a widget per item, as soon as it
+ * is given the menu (a fortieth of the empty window's start-up): it is given
+ * the menu when it is first opened instead. */
+static void
+create_primary_menu_cb (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  BpWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+}
+
 /* GtkApplication builds gtk/help-overlay.ui for every new window, before its
  * first frame (a tenth of the start-up of an empty window), to show it
  * perhaps never: it is built here the first time it is asked for instead, and
@@ -1530,6 +1543,8 @@ bp_window_class_init (BpWindowClass *klass)
   g_type_ensure (BP_TYPE_ACCOUNT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, search_entry);
@@ -1577,6 +1592,7 @@ bp_window_init (BpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_columns (self);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu_cb, self, NULL);
 
   /* Delete removes an account only from the list: in a text field it
    * deletes text. */
