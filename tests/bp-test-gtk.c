@@ -54,6 +54,13 @@ collect_label_texts (GtkWidget *widget,
       g_string_append (texts, gtk_label_get_text (GTK_LABEL (widget)));
       g_string_append_c (texts, '\n');
     }
+  /* The account list's cells. */
+  else if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
+           && gtk_inscription_get_text (GTK_INSCRIPTION (widget)) != NULL)
+    {
+      g_string_append (texts, gtk_inscription_get_text (GTK_INSCRIPTION (widget)));
+      g_string_append_c (texts, '\n');
+    }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "bp-account-store.h"
+#include "bp-account-store-private.h"
 #include "bp-error.h"
 #include "bp-salesforce-account.h"
 #include "bp-secret-store.h"
@@ -486,6 +486,214 @@ test_load_tricky_text (Fixture       *fixture,
     }
 }
 
+/* The loader reads flat account objects without json-glib: what it accepts
+ * must be exactly what json-glib makes of it, and what it is not sure about
+ * must be left to json-glib (NULL), never read differently. */
+static void
+test_flat_object_like_json_glib (void)
+{
+  static const struct { const char *text; gboolean is_flat; } cases[] = {
+    /* Read fast: what this version writes, and plain variations of it. */
+    { "{}", TRUE },
+    { " {\n  \"id\" : \"a\",\r\n\t\"default\" : true, \"sandbox\": false, \"x\": null } ", TRUE },
+    { "{\"name\": \"Quotes \\\" back\\\\slash \\/ \\b\\f\\n\\r\\t end\"}", TRUE },
+    { "{\"name\": \"UTF-8 \xc3\xa9\xe2\x82\xac \xf0\x9f\x98\x80\", \"empty\": \"\"}", TRUE },
+    { "{\"n\": 0, \"m\": -17, \"big\": 123456789012345678, \"neg\": -0}", TRUE },
+    { "{\"idp-certificate\": \"-----BEGIN CERTIFICATE-----\\nMIID\\n-----END CERTIFICATE-----\\n\"}", TRUE },
+    { "{\"a\":\"}\",\"b\":\"{[\",\"c\":\",:\"}", TRUE },
+    /* Left to json-glib. */
+    { "{\"name\": \"\\u00e9\"}", FALSE },
+    { "{\"na\\u006de\": \"x\"}", FALSE },
+    { "{\"name\": \"x\", \"name\": \"y\"}", FALSE },
+    { "{\"\": \"x\"}", FALSE },
+    { "{\"n\": 1.5}", FALSE },
+    { "{\"n\": 1e3}", FALSE },
+    { "{\"n\": 01}", FALSE },
+    { "{\"n\": 1234567890123456789}", FALSE },
+    { "{\"n\": +1}", FALSE },
+    { "{\"n\": -}", FALSE },
+    { "{\"o\": {}}", FALSE },
+    { "{\"a\": [1, 2]}", FALSE },
+    { "{\"a\": 1,}", FALSE },
+    { "{\"a\" 1}", FALSE },
+    { "{\"a\": 1 \"b\": 2}", FALSE },
+    { "{\"a\": tru}", FALSE },
+    { "{\"a\": True}", FALSE },
+    { "{\"a\": truex}", FALSE },
+    { "{\"a\": \"raw\nnewline\"}", FALSE },
+    { "{\"a\": \"tab\tinside\"}", FALSE },
+    { "{\"a\": \"\\x\"}", FALSE },
+    { "{\"a\": \"unterminated}", FALSE },
+    { "{\"a\": 1} {", FALSE },
+    { "{\"a\": 1}}", FALSE },
+    { "{\f\"a\": 1}", FALSE },
+    { "{/* c */ \"a\": 1}", FALSE },
+    { "[1]", FALSE },
+    { "{", FALSE },
+    { "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *text = cases[i].text;
+      g_autoptr(JsonNode) flat = bp_store_file_read_flat_object (text, text + strlen (text));
+
+      g_test_message ("case %u: %s", i, text);
+      if (!cases[i].is_flat)
+        {
+          g_assert_null (flat);
+          continue;
+        }
+
+      {
+        g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+        g_autoptr(GError) error = NULL;
+        g_autofree char *flat_text = NULL;
+        g_autofree char *glib_text = NULL;
+
+        g_assert_nonnull (flat);
+        g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+        g_assert_no_error (error);
+        g_assert_true (json_node_equal (flat, json_parser_get_root (parser)));
+
+        /* json_node_equal() does not tell an int from a double of the same
+         * value, nor member order: the printed documents do. */
+        flat_text = json_to_string (flat, FALSE);
+        glib_text = json_to_string (json_parser_get_root (parser), FALSE);
+        g_assert_cmpstr (flat_text, ==, glib_text);
+      }
+    }
+}
+
+/* A large store is read in two halves at once (bp-account-store-file.c):
+ * the accounts keep the file's order, an account the second half cannot
+ * read, or an id both halves hold, fails the whole file as before. */
+static char *
+many_accounts (guint       n,
+               int         broken,
+               const char *duplicate_id_of_first)
+{
+  GString *text = g_string_new ("{\"version\": 1, \"accounts\": [");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("0b7b1b0e-8a3e-4a53-9d6c-%012x", i);
+
+      if (duplicate_id_of_first != NULL && i == n - 1)
+        {
+          g_free (id);
+          id = g_strdup (duplicate_id_of_first);
+        }
+      g_string_append_printf (text, "%s{\"id\": \"%s\", \"type\": \"salesforce\", \"name\": \"Tenant \\\"%05u\\\"\","
+                                    " \"default\": false, \"idp-login-url\": \"/\", \"sandbox\": %s}",
+                              i > 0 ? ",\n" : "", id, i, (int) i == broken ? "\"yes\"" : "false");
+    }
+  g_string_append (text, "]}");
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_load_many (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  const guint n = 1500;
+  g_autofree char *text = many_accounts (n, -1, NULL);
+  g_autoptr(GError) error = NULL;
+
+  write_store_file (fixture, text, -1);
+  g_assert_true (load_async (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BpAccount) account = g_list_model_get_item (G_LIST_MODEL (fixture->store), i);
+      g_autofree char *name = g_strdup_printf ("Tenant \"%05u\"", i);
+      g_autofree char *id = g_strdup_printf ("0b7b1b0e-8a3e-4a53-9d6c-%012x", i);
+
+      g_assert_cmpstr (bp_account_get_name (account), ==, name);
+      g_assert_cmpstr (bp_account_get_id (account), ==, id);
+    }
+}
+
+static void
+test_load_many_broken (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  /* In the second half; then an id of the first half again in the second. */
+  g_autofree char *broken = many_accounts (1500, 1400, NULL);
+  g_autofree char *duplicate = many_accounts (1500, -1, "0b7b1b0e-8a3e-4a53-9d6c-000000000001");
+  const char *texts[] = { broken, duplicate };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BpAccountStore) store = bp_account_store_new (fixture->file, fixture->secrets);
+      g_autoptr(GError) error = NULL;
+
+      write_store_file (fixture, texts[i], -1);
+      g_assert_false (load_async (store, &error));
+      g_assert_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+    }
+}
+
+/* Random damage to a real account's object (g_test_rand: run with --seed to
+ * repeat one): whatever the fast reader accepts, json-glib must read to the
+ * same node; everything else is left to json-glib. */
+static void
+test_flat_object_mutations (void)
+{
+  static const char account[] =
+    "{\n  \"id\" : \"9c84e4e4-3660-46e6-bbe9-edfce3f862e3\",\n  \"type\" : \"salesforce\",\n"
+    "  \"name\" : \"Pied Piper Foods \\\"Service\\\" Cloud (DACH) #00001\",\n  \"default\" : true,\n"
+    "  \"url\" : \"https:\\/\\/pied-piper-foods-1--uat.sandbox.my.salesforce.com/\",\n  \"sandbox\" : false,\n"
+    "  \"n\" : -42,\n  \"x\" : null,\n"
+    "  \"idp-certificate\" : \"-----BEGIN CERTIFICATE-----\\nMIIDszCCApugAwIBAgIJcfIysAi3fVLC\\n-----END CERTIFICATE-----\\n\"\n}";
+  static const char interesting[] = "{}[]\",:\\/ \t\n\r-0123456789.eEtrufalsn\x01\x7f\xc3\xa9u";
+  guint n_read = 0;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autoptr(GString) text = g_string_new (account);
+      guint n_changes = 1 + g_test_rand_int_range (0, 4);
+      g_autoptr(JsonNode) flat = NULL;
+
+      for (guint j = 0; j < n_changes; j++)
+        {
+          guint at = g_test_rand_int_range (0, text->len);
+          char c = interesting[g_test_rand_int_range (0, sizeof interesting - 1)];
+
+          switch (g_test_rand_int_range (0, 3))
+            {
+            case 0: text->str[at] = c; break;
+            case 1: g_string_erase (text, at, 1); break;
+            default: g_string_insert_c (text, at, c); break;
+            }
+        }
+
+      flat = bp_store_file_read_flat_object (text->str, text->str + text->len);
+      if (flat != NULL)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          g_autofree char *flat_text = NULL;
+          g_autofree char *glib_text = NULL;
+
+          if (!g_utf8_validate (text->str, text->len, NULL))
+            continue;   /* the loader never passes text that is not UTF-8 */
+          if (!json_parser_load_from_data (parser, text->str, text->len, NULL))
+            g_error ("read what json-glib refuses: %s", text->str);
+          flat_text = json_to_string (flat, FALSE);
+          glib_text = json_to_string (json_parser_get_root (parser), FALSE);
+          g_assert_cmpstr (flat_text, ==, glib_text);
+          n_read++;
+        }
+    }
+
+  /* Most single changes land inside a string: the fast path is exercised. */
+  g_test_message ("%u of 3000 damaged objects read without json-glib", n_read);
+  g_assert_cmpuint (n_read, >, 300);
+}
+
 static void
 test_one_default_per_type (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -583,6 +791,7 @@ typedef struct
   const char *name;
   const char *contents;
   gssize      length;      /* -1: strlen; -2: a sparse file over the size limit */
+  const char *reason;      /* what the message must say, when it matters */
 } CorruptCase;
 
 static const CorruptCase corrupt_cases[] = {
@@ -602,7 +811,12 @@ static const CorruptCase corrupt_cases[] = {
   { "duplicate-ids", "{\"version\": 1, \"accounts\": ["
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"A\"},"
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
-  { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10 },
+  { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10, "it is not text" },
+  { "nul-byte", "{\"version\": 1, \"accounts\": [], \"x\": \"abc\x00""def\"}", 46, "it is not text" },
+  { "overlong-utf8", "{\"version\": 1, \"accounts\": [], \"x\": \"abc\xc0""\xaf""def\"}", 47, "it is not text" },
+  { "lone-continuation-byte", "{\"version\": 1, \"accounts\": [], \"x\": \"abcdefgh\x80""\"}", 48, "it is not text" },
+  { "truncated-utf8", "{\"version\": 1, \"accounts\": [], \"x\": \"\xc3""\xa9""\xe2""\x82""", 41, "it is not text" },
+  { "utf8-surrogate", "{\"version\": 1, \"accounts\": [], \"x\": \"\xed""\xa0""\x80""\"}", 42, "it is not text" },
   { "huge", NULL, -2 },
 };
 
@@ -644,6 +858,8 @@ test_corrupt_file (Fixture       *fixture,
       moved = g_build_filename (dirname, entry, NULL);
   g_assert_nonnull (moved);
   g_assert_nonnull (strstr (error->message, moved));
+  if (c->reason != NULL)
+    g_assert_nonnull (strstr (error->message, c->reason));
 
   if (c->length != -2)
     {
@@ -897,6 +1113,10 @@ main (int   argc,
   ADD ("/store/file-modes", test_file_modes);
   ADD ("/store/unknown-fields-kept", test_unknown_fields_kept);
   ADD ("/store/load-tricky-text", test_load_tricky_text);
+  g_test_add_func ("/store/flat-object-like-json-glib", test_flat_object_like_json_glib);
+  g_test_add_func ("/store/flat-object-mutations", test_flat_object_mutations);
+  ADD ("/store/load-many", test_load_many);
+  ADD ("/store/load-many-broken", test_load_many_broken);
   ADD ("/store/one-default-per-type", test_one_default_per_type);
   ADD ("/store/two-defaults-in-file", test_two_defaults_in_file);
   ADD ("/store/unique-names", test_unique_names);

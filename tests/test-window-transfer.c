@@ -155,12 +155,22 @@ test_menu (Fixture       *fixture,
            gconstpointer  user_data)
 {
   GtkWidget *button = bp_test_find_widget (GTK_WIDGET (fixture->window), is_menu_button, NULL);
-  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
-  GMenuModel *section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  GMenuModel *menu;
+  GMenuModel *section;
   g_autofree char *export_label = NULL;
   g_autofree char *export_action = NULL;
   g_autofree char *import_label = NULL;
   g_autofree char *import_action = NULL;
+
+  /* The menu is built when the button is first opened. */
+  g_assert_true (gtk_widget_get_sensitive (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  bp_test_wait_for_text (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)), "Import…", TRUE);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
 
   g_assert_nonnull (section);
   g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &export_label);

@@ -820,6 +820,46 @@ test_preferences (Fixture       *fixture,
   g_settings_reset (settings, "redirect-port");
 }
 
+static GtkWindow *
+find_shortcuts_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+/* The Keyboard Shortcuts window is built when first asked for (not with the
+ * window), and the same one comes back after it was closed. */
+static void
+test_shortcuts_window (Fixture       *fixture,
+                       gconstpointer  contents)
+{
+  GtkWindow *shortcuts;
+
+  g_assert_null (find_shortcuts_window ());
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW));
+  shortcuts = find_shortcuts_window ();
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (fixture->window));
+  bp_test_wait_for_text (shortcuts, "Add an account", TRUE);
+
+  gtk_window_close (shortcuts);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (find_shortcuts_window () == shortcuts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +892,7 @@ main (int   argc,
   ADD ("/window/sorting", two_accounts, test_sorting);
   ADD ("/window/failed-apply-keeps-edits", two_accounts, test_failed_apply_keeps_edits);
   ADD ("/window/preferences", NULL, test_preferences);
+  ADD ("/window/shortcuts-window", NULL, test_shortcuts_window);
   g_test_add_func ("/window/state-round-trip", test_window_state_round_trip);
   g_test_add_func ("/window/close-asks-about-changes", test_close_asks_about_changes);
 

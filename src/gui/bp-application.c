@@ -276,6 +276,7 @@ bp_application_startup (GApplication *application)
 {
   BpApplication *self = BP_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (application);
 
@@ -293,6 +294,9 @@ bp_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  /* What GtkApplication sets when it finds gtk/help-overlay.ui, which is not
+   * there so that windows build it on demand (bp-window.c). */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_overlay_accels);
 
   /* Started by D-Bus activation (DBusActivatable=true in the desktop file),
    * the service must outlive the hold below until Activate arrives; GLib

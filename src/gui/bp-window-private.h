@@ -44,11 +44,16 @@ struct _BpWindow
   gboolean              is_reverting_selection;
   gboolean              close_confirmed;
 
+  /* Keyboard Shortcuts, built the first time it is asked for. */
+  GtkWindow            *shortcuts_window;
+
   /* The account the Delete question is about, and where it was listed. */
   BpAccount            *account_to_delete;
   guint                 delete_position;
 
   /* Template children */
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkSearchEntry       *search_entry;

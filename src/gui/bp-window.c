@@ -397,38 +397,89 @@ on_search_stopped_cb (BpWindow       *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
-/* Cells: a label per column, bound to the account's properties. Rows are
+/* Cells: a text per column, bound to the account's properties. Rows are
  * re-bound whenever the store changes an account, so a bind is enough for
- * saved accounts; the unsaved draft changes as it is typed, so its labels
- * follow its notify signals. */
+ * saved accounts; the unsaved draft changes as it is typed, so its name
+ * follows its notify signals.
+ *
+ * The texts are GtkInscriptions, not GtkLabels (docs/performance.md): GTK 4.8
+ * keeps some 200 rows built whatever the height of the list, and builds them
+ * again as a search changes which accounts they show. An ellipsizing label
+ * lays its text out four or five times to measure and place it (as wide as it
+ * likes, as narrow as it can, then at its width), and that was most of the
+ * cost of a row. An inscription asks for a width in characters and lays its
+ * text out once, at the width it is given; to assistive technologies it is a
+ * label with the same text. */
+
+/* The widest of the texts a column shows from a fixed set, in characters:
+ * what a label would have asked for. */
+static guint
+widest_text (const char * const *texts)
+{
+  guint widest = 0;
+
+  for (guint i = 0; texts[i] != NULL; i++)
+    widest = MAX (widest, (guint) g_utf8_strlen (texts[i], -1));
+
+  return widest;
+}
+
+static GtkWidget *
+create_cell_text (guint nat_chars)
+{
+  GtkWidget *text = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), nat_chars);
+
+  return text;
+}
 
 static void
-setup_label_cb (GtkSignalListItemFactory *factory,
+setup_type_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  static guint nat_chars = 0;
+
+  if (nat_chars == 0)
+    {
+      const GType *types = bp_account_list_types (NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+      for (guint i = 0; types[i] != G_TYPE_INVALID; i++)
+        {
+          /* bp_account_list_types() keeps the classes. */
+          BpAccountClass *klass = g_type_class_peek (types[i]);
+
+          g_ptr_array_add (names, (gpointer) (klass->type_name != NULL ? _(klass->type_name) : ""));
+        }
+      g_ptr_array_add (names, NULL);
+      nat_chars = MAX (1, widest_text ((const char * const *) names->pdata));
+    }
+
+  gtk_list_item_set_child (item, create_cell_text (nat_chars));
+}
+
+static void
+setup_token_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  const char * const texts[] = { _("Authorized"), _("Needs new token"), _("Not set"), "—", NULL };
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  gtk_list_item_set_child (item, create_cell_text (widest_text (texts)));
 }
 
-/* GTK 4.8 keeps some 200 rows built whatever the height of the list, and
- * builds them again as a search changes which accounts they show: the
- * "Unsaved" tag is only made for the one row that needs it. */
+/* The "Unsaved" tag is only made for the one row that needs it: that row's
+ * cell holds a box with the name and the tag, the others the name alone (a
+ * widget less in each of the rows GTK 4.8 keeps). */
 static void
 setup_name_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, create_cell_text (24));
 }
 
 static void
@@ -438,18 +489,22 @@ bind_name_cb (GtkSignalListItemFactory *factory,
 {
   BpWindow *self = user_data;
   BpAccount *account = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *label = gtk_widget_get_first_child (box);
+  g_autoptr(GtkWidget) text = g_object_ref (gtk_list_item_get_child (item));
   GBinding *binding;
 
-  binding = g_object_bind_property (account, "name", label, "label", G_BINDING_SYNC_CREATE);
+  binding = g_object_bind_property (account, "name", text, "text", G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (item), "bp-name-binding", binding);
 
   if (is_unsaved (self, account))
     {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *tag = gtk_label_new (_("Unsaved"));
 
       gtk_widget_add_css_class (tag, "bp-unsaved-tag");
+      /* The name takes the room the column has; the tag stands at the end. */
+      gtk_widget_set_hexpand (text, TRUE);
+      gtk_list_item_set_child (item, box);
+      gtk_box_append (GTK_BOX (box), text);
       gtk_box_append (GTK_BOX (box), tag);
     }
 }
@@ -460,13 +515,19 @@ unbind_name_cb (GtkSignalListItemFactory *factory,
                 gpointer                  user_data)
 {
   GBinding *binding = g_object_steal_data (G_OBJECT (item), "bp-name-binding");
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *tag = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
+  GtkWidget *child = gtk_list_item_get_child (item);
 
   if (binding != NULL)
     g_binding_unbind (binding);
-  if (tag != NULL)
-    gtk_box_remove (GTK_BOX (box), tag);
+
+  if (GTK_IS_BOX (child))
+    {
+      g_autoptr(GtkWidget) text = g_object_ref (gtk_widget_get_first_child (child));
+
+      gtk_box_remove (GTK_BOX (child), text);
+      gtk_widget_set_hexpand (text, FALSE);
+      gtk_list_item_set_child (item, text);
+    }
 }
 
 static void
@@ -476,7 +537,7 @@ bind_type_cb (GtkSignalListItemFactory *factory,
 {
   BpAccount *account = gtk_list_item_get_item (item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), bp_account_get_type_name (account));
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), bp_account_get_type_name (account));
 }
 
 static void
@@ -512,7 +573,7 @@ bind_token_cb (GtkSignalListItemFactory *factory,
 {
   BpAccount *account = gtk_list_item_get_item (item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), describe_token (account));
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), describe_token (account));
 }
 
 /* GtkColumnViewSorter (GTK 4.8) has no sort keys: it compares two accounts at
@@ -572,13 +633,13 @@ setup_columns (BpWindow *self)
               G_CALLBACK (unbind_name_cb),
               GTK_SORTER (gtk_custom_sorter_new (compare_names_cb, NULL, NULL)),
               self);
-  set_column (self->type_column, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_type_cb), NULL,
+  set_column (self->type_column, G_CALLBACK (setup_type_cb), G_CALLBACK (bind_type_cb), NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_types_cb, NULL, NULL)),
               self);
   set_column (self->default_column, G_CALLBACK (setup_default_cb), G_CALLBACK (bind_default_cb), NULL,
               GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (BP_TYPE_ACCOUNT, NULL, "is-default"))),
               self);
-  set_column (self->token_column, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_token_cb), NULL,
+  set_column (self->token_column, G_CALLBACK (setup_token_cb), G_CALLBACK (bind_token_cb), NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_token_cb, NULL, NULL)),
               self);
 
@@ -1168,6 +1229,42 @@ preferences_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (bp_preferences_dialog_new (GTK_WINDOW (self), self->settings)));
 }
 
+/* A GtkMenuButton builds its popover menu, a widget per item, as soon as it
+ * is given the menu (a fortieth of the empty window's start-up): it is given
+ * the menu when it is first opened instead. */
+static void
+create_primary_menu_cb (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  BpWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+}
+
+/* GtkApplication builds gtk/help-overlay.ui for every new window, before its
+ * first frame (a tenth of the start-up of an empty window), to show it
+ * perhaps never: it is built here the first time it is asked for instead, and
+ * kept, hidden when closed, as GtkApplicationWindow would. */
+static void
+show_help_overlay_activated_cb (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bp-shortcuts-window.ui");
+
+      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+
+  gtk_window_present (self->shortcuts_window);
+}
+
 static void
 dismiss_banner_activated_cb (GtkWidget  *widget,
                              const char *action_name,
@@ -1361,6 +1458,10 @@ bp_window_dispose (GObject *object)
   if (self->draft != NULL)
     g_signal_handlers_disconnect_by_func (self->draft, draft_changed_cb, self);
 
+  if (self->shortcuts_window != NULL)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_object (&self->shortcuts_window);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1442,6 +1543,8 @@ bp_window_class_init (BpWindowClass *klass)
   g_type_ensure (BP_TYPE_ACCOUNT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, search_entry);
@@ -1466,6 +1569,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_activated_cb);
   bp_window_transfer_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
@@ -1488,6 +1592,7 @@ bp_window_init (BpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_columns (self);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu_cb, self, NULL);
 
   /* Delete removes an account only from the list: in a text field it
    * deletes text. */
