@@ -104,6 +104,24 @@ bp_test_wait_for_text (gpointer    widget,
   bp_test_wait_for (text_shown, &wait);
 }
 
+static gboolean
+text_part_shown (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *texts = bp_test_visible_texts (wait->widget);
+
+  return strstr (texts, wait->line) != NULL;
+}
+
+void
+bp_test_wait_for_text_part (gpointer    widget,
+                            const char *part)
+{
+  TextWait wait = { GTK_WIDGET (widget), part, TRUE };
+
+  bp_test_wait_for (text_part_shown, &wait);
+}
+
 GtkWidget *
 bp_test_find_widget (GtkWidget *widget,
              gboolean (*matches) (GtkWidget *, gconstpointer),

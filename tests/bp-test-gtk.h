@@ -20,6 +20,11 @@ char      *bp_test_visible_texts   (GtkWidget       *widget);
 void       bp_test_wait_for_text   (gpointer         widget,
                                     const char      *text,
                                     gboolean         shown);
+/* Waits until a mapped label below @widget contains @part anywhere: for a
+ * message that is one part of a longer label, and instead of a fixed spin,
+ * which a slow run (sanitizers, a loaded machine) outlasts. */
+void       bp_test_wait_for_text_part (gpointer      widget,
+                                       const char   *part);
 /* The first widget below (and including) @widget that @matches. */
 GtkWidget *bp_test_find_widget     (GtkWidget       *widget,
                                     gboolean       (*matches) (GtkWidget *, gconstpointer),

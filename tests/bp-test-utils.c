@@ -201,3 +201,15 @@ bp_test_make_certificate_pem (GDateTime *not_after)
 
   return pem;
 }
+
+guint
+bp_test_time_factor (void)
+{
+  const char *value = g_getenv ("BP_TEST_TIME_FACTOR");
+  guint64 factor = 1;
+
+  if (value != NULL && !g_ascii_string_to_unsigned (value, 10, 1, 1000, &factor, NULL))
+    g_error ("BP_TEST_TIME_FACTOR=%s is not a number from 1 to 1000", value);
+
+  return (guint) factor;
+}

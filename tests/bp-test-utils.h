@@ -33,6 +33,11 @@ char     *bp_test_read_file           (const char *path,
  * that is earlier; as PEM. */
 char     *bp_test_make_certificate_pem (GDateTime  *not_after);
 
+/* How many times longer than normal a time bound may take: BP_TEST_TIME_FACTOR,
+ * which build-aux/test --asan and the valgrind setup set (both make every
+ * malloc many times slower); 1 otherwise. */
+guint     bp_test_time_factor         (void);
+
 /* Asserts that the haystack does not contain the needle anywhere. */
 #define bp_test_assert_no_substring(haystack, length, needle) \
   g_assert_null (g_strstr_len ((haystack), (length), (needle)))

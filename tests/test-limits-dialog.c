@@ -822,7 +822,7 @@ test_fetch_forbidden (Fixture       *fixture,
 
   g_assert_null (bp_limits_dialog_get_limits (fixture->dialog));
   g_assert_true (is_banner_shown (fixture));
-  bp_test_spin (300);
+  bp_test_wait_for_text_part (fixture->dialog, "View Setup and Configuration");
   texts = bp_test_visible_texts (GTK_WIDGET (fixture->dialog));
   /* Salesforce's message and the permission hint, in the dialog's banner. */
   g_assert_nonnull (strstr (texts, "View Setup and Configuration"));
@@ -876,7 +876,7 @@ test_fetch_when_down (Fixture       *fixture,
 
   g_assert_true (is_banner_shown (fixture));
   g_assert_cmpuint (fixture->n_rejected, ==, 0);
-  bp_test_spin (300);
+  bp_test_wait_for_text_part (fixture->dialog, "refused the connection");
   texts = bp_test_visible_texts (GTK_WIDGET (fixture->dialog));
   g_test_message ("%s", texts);
   /* The keeper's network message, not the grant one. */

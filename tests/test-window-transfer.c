@@ -184,16 +184,24 @@ test_menu (Fixture       *fixture,
   g_assert_cmpstr (import_label, ==, "_Import…");
   g_assert_cmpstr (import_action, ==, "win.import");
 
-#if !GTK_CHECK_VERSION (4, 10, 0)
+#if defined (__SANITIZE_ADDRESS__) && !GTK_CHECK_VERSION (4, 10, 0)
+  /* GTK 4.8's own file chooser, cancelled, leaks a GFileInfo from its folder
+   * query (made in a GIO thread) and the query's "cancelled" GError; its
+   * frames are stripped, so no LeakSanitizer suppression can name them
+   * without also hiding leaks of ours. build-aux/test checks this part. */
+  g_test_message ("the file chooser part is left to the run without sanitizers");
+#elif !GTK_CHECK_VERSION (4, 10, 0)
   {
     GtkWindow *chooser;
+    g_autofree char *current_name = NULL;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export", NULL));
     /* Without a portal, GtkFileChooserNative falls back to GTK's own dialog. */
     bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
     chooser = bp_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
     g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Export Accounts");
-    g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser)), ==, "integration-accounts.json");
+    current_name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+    g_assert_cmpstr (current_name, ==, "integration-accounts.json");
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
     bp_test_spin (100);
   }

@@ -232,6 +232,9 @@ class App:
             "BP_TEST_BROWSER_LOG": os.path.join(scenario.workdir, "browser-starts.log"),
             "G_DEBUG": "fatal-criticals",
         })
+        # build-aux/test --asan: options of the application's own (see there).
+        if os.environ.get("BP_E2E_ASAN_OPTIONS"):
+            env["ASAN_OPTIONS"] = os.environ["BP_E2E_ASAN_OPTIONS"]
         env.update(self._extra_env)
         scenario.app_starts += 1
         self.log_path = os.path.join(scenario.workdir, "app-%d.log" % scenario.app_starts)
