@@ -445,6 +445,13 @@ body_read_cb (GObject      *object,
   size = g_bytes_get_size (bytes);
   if (size == 0)
     {
+      guint length = request->body->len;
+
+      /* A NUL byte after the body, not counted in its size: the parsers take
+       * the length, but a caller that treats the body as text (a test's
+       * strstr, a debugger) must not read past its end. */
+      g_byte_array_append (request->body, (const guint8 *) "", 1);
+      g_byte_array_set_size (request->body, length);
       body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
       g_clear_object (&request->stream);
       handle_response (task, request, body);

@@ -153,7 +153,8 @@ char               *bp_salesforce_client_get_api_version_finish (BpSalesforceCli
  * @api_version: "62.0"
  *
  * `GET <instance>/services/data/v<api_version>/limits/` with the bearer
- * token. The result is the raw JSON object for the limits parser.
+ * token. The result is the raw JSON object for the limits parser, followed
+ * by a NUL byte that its size does not count.
  * HTTP 401 is %BP_ERROR_INVALID_SESSION (refresh once and retry), 403
  * %BP_ERROR_PERMISSION_DENIED with Salesforce's message and errorCode.
  */
