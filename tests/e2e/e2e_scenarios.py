@@ -160,7 +160,10 @@ def account_list(app):
     tables = ui.find_all(app.window, pyatspi.ROLE_TREE_TABLE, "Integration accounts")
     if not tables:
         return None
-    return ui.find(tables[0], pyatspi.ROLE_LIST, None)
+    # No waiting here: the table can outlive its list for a moment while the
+    # empty state replaces it, and a wait inside a wait_until() ate its time.
+    lists = ui.find_all(tables[0], pyatspi.ROLE_LIST)
+    return lists[0] if lists else None
 
 
 def account_rows(app):
