@@ -411,17 +411,31 @@ on_search_stopped_cb (BpWindow       *self,
  * text out once, at the width it is given; to assistive technologies it is a
  * label with the same text. */
 
-/* The widest of the texts a column shows from a fixed set, in characters:
- * what a label would have asked for. */
+/* How many of an inscription's characters the widest of @texts needs. An
+ * inscription turns characters into a width with the font's approximate
+ * character width, which is narrower than most words ("Salesforce.com" came
+ * out cut), so the texts are measured in the font @widget will draw with. */
 static guint
-widest_text (const char * const *texts)
+chars_for_widest (GtkWidget          *widget,
+                  const char * const *texts)
 {
-  guint widest = 0;
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
+  int char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                        pango_font_metrics_get_approximate_digit_width (metrics));
+  int widest = 0;
+
+  pango_font_metrics_unref (metrics);
 
   for (guint i = 0; texts[i] != NULL; i++)
-    widest = MAX (widest, (guint) g_utf8_strlen (texts[i], -1));
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, texts[i]);
+      int width;
 
-  return widest;
+      pango_layout_get_size (layout, &width, NULL);
+      widest = MAX (widest, width);
+    }
+
+  return MAX (1, (widest + MAX (char_width, 1) - 1) / MAX (char_width, 1));
 }
 
 static GtkWidget *
@@ -435,30 +449,43 @@ create_cell_text (guint nat_chars)
   return text;
 }
 
+/* A column of a few short texts known in advance (the type, the token state)
+ * is never cut: the name column, whose texts are the administrator's, gives
+ * way instead. Measured once, with the first cell. */
+static GtkWidget *
+create_fixed_cell_text (guint              *chars,
+                        const char * const *texts)
+{
+  GtkWidget *text = create_cell_text (1);
+
+  if (*chars == 0)
+    *chars = chars_for_widest (text, texts);
+
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (text), *chars);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), *chars);
+
+  return text;
+}
+
 static void
 setup_type_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  static guint nat_chars = 0;
+  static guint chars = 0;
+  const GType *types = bp_account_list_types (NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  if (nat_chars == 0)
+  for (guint i = 0; chars == 0 && types[i] != G_TYPE_INVALID; i++)
     {
-      const GType *types = bp_account_list_types (NULL);
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      /* bp_account_list_types() keeps the classes. */
+      BpAccountClass *klass = g_type_class_peek (types[i]);
 
-      for (guint i = 0; types[i] != G_TYPE_INVALID; i++)
-        {
-          /* bp_account_list_types() keeps the classes. */
-          BpAccountClass *klass = g_type_class_peek (types[i]);
-
-          g_ptr_array_add (names, (gpointer) (klass->type_name != NULL ? _(klass->type_name) : ""));
-        }
-      g_ptr_array_add (names, NULL);
-      nat_chars = MAX (1, widest_text ((const char * const *) names->pdata));
+      g_ptr_array_add (names, (gpointer) (klass->type_name != NULL ? _(klass->type_name) : ""));
     }
+  g_ptr_array_add (names, NULL);
 
-  gtk_list_item_set_child (item, create_cell_text (nat_chars));
+  gtk_list_item_set_child (item, create_fixed_cell_text (&chars, (const char * const *) names->pdata));
 }
 
 static void
@@ -466,9 +493,10 @@ setup_token_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
+  static guint chars = 0;
   const char * const texts[] = { _("Authorized"), _("Needs new token"), _("Not set"), "—", NULL };
 
-  gtk_list_item_set_child (item, create_cell_text (widest_text (texts)));
+  gtk_list_item_set_child (item, create_fixed_cell_text (&chars, texts));
 }
 
 /* The "Unsaved" tag is only made for the one row that needs it: that row's
