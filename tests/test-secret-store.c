@@ -580,6 +580,48 @@ die_with_parent_cb (gpointer user_data)
 #endif
 }
 
+/* Starts dbus-daemon with @launcher and the options given, and returns its
+ * address once it accepts connections: dbus-daemon prints it only then. A
+ * socket file appearing is not enough: it exists a moment before the daemon
+ * listens, and a connection then is refused. If the daemon dies first, the
+ * pipe ends and the test fails here instead of waiting. */
+static GSubprocess *
+spawn_bus (GSubprocessLauncher  *launcher,
+           char                **address,
+           const char           *option,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) output = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *bus;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "dbus-daemon");
+  g_ptr_array_add (argv, (gpointer) "--nofork");
+  g_ptr_array_add (argv, (gpointer) "--nopidfile");
+  g_ptr_array_add (argv, (gpointer) "--print-address=1");
+  va_start (args, option);
+  for (arg = option; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                   G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  bus = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
+  *address = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (*address == NULL)
+    g_error ("dbus-daemon ended before it listened");
+
+  return bus;
+}
+
 static void
 make_private_dir (GSubprocessLauncher *launcher,
                   const char          *parent,
@@ -624,14 +666,9 @@ private_keyring_start (PrivateKeyring *keyring)
 
   keyring->dir = bp_test_make_temp_dir ();
   socket_path = g_build_filename (keyring->dir, "bus", NULL);
-  address = g_strconcat ("unix:path=", socket_path, NULL);
-  address_option = g_strconcat ("--address=", address, NULL);
+  address_option = g_strconcat ("--address=unix:path=", socket_path, NULL);
 
-  /* GDBus and libsecret in this process, and the keyring daemon, use this bus. */
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   make_private_dir (launcher, keyring->dir, "home", "HOME");
   make_private_dir (launcher, keyring->dir, "data", "XDG_DATA_HOME");
   make_private_dir (launcher, keyring->dir, "config", "XDG_CONFIG_HOME");
@@ -641,13 +678,14 @@ private_keyring_start (PrivateKeyring *keyring)
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
 
-  keyring->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
-                                              "--nofork", "--nopidfile", address_option, NULL);
-  g_assert_no_error (error);
+  /* Nothing the bus activates may reach the session's bus instead. */
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  keyring->bus = spawn_bus (launcher, &address, "--session", address_option, NULL);
 
-  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
-  while (!g_file_test (socket_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
+  /* GDBus and libsecret in this process, and the keyring daemon, use this bus. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
 
@@ -666,6 +704,7 @@ private_keyring_start (PrivateKeyring *keyring)
   g_output_stream_close (input, NULL, &error);
   g_assert_no_error (error);
 
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
   while (!bus_name_has_owner (bus, "org.freedesktop.secrets") &&
          g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
@@ -1257,7 +1296,6 @@ start_bare_bus (const char *dir)
   g_autofree char *config_option = NULL;
   g_autofree char *address = NULL;
   GSubprocess *bus;
-  gint64 deadline;
 
   /* No <servicedir>: nothing is activatable. */
   config = g_strdup_printf ("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
@@ -1274,19 +1312,11 @@ start_bare_bus (const char *dir)
   g_file_set_contents (config_path, config, -1, &error);
   g_assert_no_error (error);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
   config_option = g_strconcat ("--config-file=", config_path, NULL);
-  bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", config_option, "--nofork",
-                                     "--nopidfile", NULL);
-  g_assert_no_error (error);
+  bus = spawn_bus (launcher, &address, config_option, NULL);
 
-  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
-  while (!g_file_test (socket_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
-  g_assert_true (g_file_test (socket_path, G_FILE_TEST_EXISTS));
-
-  address = g_strconcat ("unix:path=", socket_path, NULL);
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
   return bus;
 }
