@@ -12,6 +12,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include <unistd.h>
 
 #include "bp-account-store.h"
 #include "bp-error.h"
@@ -572,12 +573,18 @@ typedef struct
   GSubprocessLauncher *launcher;
 } PrivateKeyring;
 
+/* Child setup of every daemon a test starts, with the test's pid as
+ * @user_data. If the test aborts or its subprocess is killed on a timeout,
+ * the daemons go with it: one left behind would keep meson waiting for the
+ * end of the test's output until meson's own timeout. SIGKILL, as a daemon
+ * may not get to handle SIGTERM. A test that died between the fork and the
+ * prctl() call is not signalled: the child sees it and gives up. */
 static void
 die_with_parent_cb (gpointer user_data)
 {
 #ifdef __linux__
-  /* If the test aborts, the daemons go with it. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid () != GPOINTER_TO_INT (user_data))
+    _exit (1);
 #endif
 }
 
@@ -707,7 +714,8 @@ private_keyring_start (PrivateKeyring *keyring)
   make_private_dir (keyring->launcher, keyring->dir, "runtime", "XDG_RUNTIME_DIR");
   g_subprocess_launcher_unsetenv (keyring->launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (keyring->launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_set_child_setup (keyring->launcher, die_with_parent_cb, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (keyring->launcher, die_with_parent_cb,
+                                         GINT_TO_POINTER (getpid ()), NULL);
 
   /* Nothing the bus activates may reach the session's bus instead. */
   g_subprocess_launcher_unsetenv (keyring->launcher, "DBUS_SESSION_BUS_ADDRESS");
@@ -1505,7 +1513,8 @@ start_bare_bus (const char *dir)
   g_assert_no_error (error);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb,
+                                         GINT_TO_POINTER (getpid ()), NULL);
   config_option = g_strconcat ("--config-file=", config_path, NULL);
   bus = spawn_bus (launcher, &address, config_option, NULL);
 
@@ -1575,7 +1584,8 @@ check_hanging_service (void)
   guint ticks;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb,
+                                         GINT_TO_POINTER (getpid ()), NULL);
   fake = g_subprocess_launcher_spawn (launcher, &error, fake_path, NULL);
   g_assert_no_error (error);
   fake_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
@@ -1729,7 +1739,8 @@ check_slow_prompt (void)
   guint ticks;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb,
+                                         GINT_TO_POINTER (getpid ()), NULL);
   fake = g_subprocess_launcher_spawn (launcher, &error, fake_path, "--prompt-after", "3000", NULL);
   g_assert_no_error (error);
   fake_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
