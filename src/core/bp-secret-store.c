@@ -117,8 +117,9 @@ bp_keyring_service_init (BpKeyringService *self)
 {
 }
 
-/* The schema name is matched too (no SECRET_SCHEMA_DONT_MATCH_NAME): only the
- * items this application wrote carry "xdg:schema" with this name. */
+/* Items are written with the schema name ("xdg:schema"), and only the items
+ * this application wrote carry it. Searches do not ask the keyring to match
+ * it, though (see search_items()). */
 static const SecretSchema secret_schema = {
   "com.brightpattern.IntegrationAccounts.Secret",
   SECRET_SCHEMA_NONE,
@@ -184,6 +185,56 @@ operation_build_attributes (Operation *op)
     g_hash_table_insert (attributes, (gpointer) ATTRIBUTE_KIND, op->kind);
 
   return attributes;
+}
+
+/* Searches the account's items (of op->kind, or all) in every collection,
+ * locked ones included, without prompting. The schema name is left out of
+ * the query: gnome-keyring matches a keyring it read from disk while locked
+ * (any keyring but the login one, after logging in) on hashed attributes
+ * only, and these do not include the schema name, so a query with it
+ * misses every locked item there. Whether a keyring is in that state
+ * depends on when gnome-keyring last re-read its file; matching on the
+ * account's random id alone finds the items either way, and
+ * filter_our_items() drops those another application wrote. */
+static void
+search_items (GTask               *task,
+              GAsyncReadyCallback  callback)
+{
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = operation_build_attributes (op);
+
+  secret_service_search (op->service, NULL, attributes, SECRET_SEARCH_ALL,
+                         g_task_get_cancellable (task), callback, task);
+}
+
+/* Takes @items, returns those that are ours. An unlocked item shows its
+ * attributes and must carry our schema name. A locked item matched on the
+ * account id may be ours though its attributes do not say (see
+ * search_items()): it is kept, and so reported as locked or unlocked first,
+ * never read or deleted before its attributes can be checked. */
+static GList *
+filter_our_items (GList *items)
+{
+  GList *l = items;
+
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      SecretItem *item = l->data;
+      g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
+      const char *schema_name = attributes != NULL ? g_hash_table_lookup (attributes, "xdg:schema")
+                                                   : NULL;
+
+      if (!secret_item_get_locked (item) && g_strcmp0 (schema_name, secret_schema.name) != 0)
+        {
+          items = g_list_delete_link (items, l);
+          g_object_unref (item);
+        }
+
+      l = next;
+    }
+
+  return items;
 }
 
 static void
@@ -616,6 +667,7 @@ lookup_searched_cb (GObject      *object,
       return_mapped_error (task, error, FALSE);
       return;
     }
+  items = filter_our_items (items);
 
   /* Several unlocked matches only happen when another collection holds a
    * stale copy: the one stored last is the one that counts. */
@@ -654,14 +706,8 @@ static void
 lookup_with_service (GTask *task_in)
 {
   g_autoptr(GTask) task = task_in;
-  Operation *op = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = NULL;
 
-  /* Without SECRET_SEARCH_UNLOCK locked items are listed too, and nothing prompts. */
-  attributes = operation_build_attributes (op);
-  secret_service_search (op->service, &secret_schema, attributes, SECRET_SEARCH_ALL,
-                         g_task_get_cancellable (task), lookup_searched_cb,
-                         g_object_ref (task));
+  search_items (g_steal_pointer (&task), lookup_searched_cb);
 }
 
 /**
@@ -912,6 +958,7 @@ clear_searched_cb (GObject      *object,
       return_mapped_error (task, error, FALSE);
       return;
     }
+  op->items = filter_our_items (op->items);
 
   for (GList *l = op->items; l != NULL; l = l->next)
     {
@@ -941,11 +988,7 @@ clear_searched_cb (GObject      *object,
 static void
 clear_search (GTask *task)
 {
-  Operation *op = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = operation_build_attributes (op);
-
-  secret_service_search (op->service, &secret_schema, attributes, SECRET_SEARCH_ALL,
-                         g_task_get_cancellable (task), clear_searched_cb, task);
+  search_items (task, clear_searched_cb);
 }
 
 static void
