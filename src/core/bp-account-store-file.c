@@ -437,28 +437,103 @@ load_accounts_one_by_one (JsonParser *parser,
   return FALSE;
 }
 
+/**
+ * bp_store_contents_new_from_data:
+ *
+ * Judges the bytes of a store file; the part of bp_store_file_read() that
+ * needs no file, so that it can be fuzzed and tested on bytes. @contents
+ * is freed as soon as the documents hold their own copies, to keep the
+ * peak memory of a large file down.
+ */
+BpStoreContents *
+bp_store_contents_new_from_data (char   *contents,
+                                 gsize   length,
+                                 char  **reason)
+{
+  g_autoptr(BpStoreContents) result = g_new0 (BpStoreContents, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *owned_contents = contents;
+  gboolean is_parsed;
+
+  g_return_val_if_fail (contents != NULL, NULL);
+  g_return_val_if_fail (contents[length] == '\0', NULL);
+  g_return_val_if_fail (reason != NULL && *reason == NULL, NULL);
+
+  bp_account_types_ensure ();
+  result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (length == 0)
+    {
+      *reason = g_strdup (_("it is empty"));
+      return NULL;
+    }
+
+  /* Also refuses NUL bytes, which the scanner below relies on. */
+  if (!g_utf8_validate (owned_contents, length, NULL))
+    {
+      *reason = g_strdup (_("it is not text"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  is_parsed = load_accounts_one_by_one (parser, owned_contents, length, result->accounts);
+  if (!is_parsed)
+    {
+      g_debug ("The accounts file is not in the usual shape: reading it as one document");
+      is_parsed = json_parser_load_from_data (parser, owned_contents, length, &local_error);
+    }
+
+  /* The documents have their own copies of what they hold. */
+  g_clear_pointer (&owned_contents, g_free);
+
+  if (!is_parsed)
+    {
+      *reason = g_strdup_printf (_("it is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  if (!parse_accounts (json_parser_get_root (parser), result->accounts, &result->version, reason))
+    return NULL;
+
+  result->root = copy_other_members (json_node_get_object (json_parser_get_root (parser)));
+
+  /* What a newer version wrote is not read, only kept. */
+  if (result->version > BP_ACCOUNT_STORE_FORMAT_VERSION)
+    {
+      g_ptr_array_set_size (result->accounts, 0);
+      return g_steal_pointer (&result);
+    }
+
+  enforce_one_default_per_type (result->accounts);
+
+  /* Made here, off the main thread: lists sort by them. */
+  for (guint i = 0; i < result->accounts->len; i++)
+    bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
+
+  return g_steal_pointer (&result);
+}
+
 /* Reads and checks the whole file. Runs in a worker thread: it touches no
  * shared state. */
 BpStoreContents *
 bp_store_file_read (GFile   *file,
                     GError **error)
 {
-  g_autoptr(BpStoreContents) result = g_new0 (BpStoreContents, 1);
+  g_autoptr(BpStoreContents) result = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *reason = NULL;
-  gint64 version = 0;
+  char *contents = NULL;
   gsize length = 0;
 
   bp_account_types_ensure ();
-  result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
-
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                             G_FILE_QUERY_INFO_NONE, NULL, &local_error);
   if (info == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
+      result = g_new0 (BpStoreContents, 1);
+      result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
       result->root = json_object_new ();
       return g_steal_pointer (&result);
     }
@@ -473,63 +548,32 @@ bp_store_file_read (GFile   *file,
       return NULL;
     }
 
+  g_clear_error (&local_error);
   if (info != NULL && g_file_info_get_size (info) > MAX_FILE_SIZE)
     reason = g_strdup (_("it is far too large to be an accounts file"));
   else if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     reason = g_strdup_printf (_("it is not readable: %s"), local_error->message);
-  else if (length == 0)
-    reason = g_strdup (_("it is empty"));
-  else if (!g_utf8_validate (contents, length, NULL))
-    reason = g_strdup (_("it is not text"));
+  else
+    result = bp_store_contents_new_from_data (g_steal_pointer (&contents), length, &reason);
 
-  if (reason == NULL)
+  if (result != NULL && result->version > BP_ACCOUNT_STORE_FORMAT_VERSION)
     {
-      gboolean is_parsed;
+      g_autofree char *path = g_file_get_path (file);
 
-      g_clear_error (&local_error);
-      parser = json_parser_new_immutable ();
-      is_parsed = load_accounts_one_by_one (parser, contents, length, result->accounts);
-      if (!is_parsed)
-        {
-          g_debug ("The accounts file is not in the usual shape: reading it as one document");
-          is_parsed = json_parser_load_from_data (parser, contents, length, &local_error);
-        }
-
-      /* The documents have their own copies of what they hold. */
-      g_clear_pointer (&contents, g_free);
-
-      if (!is_parsed)
-        reason = g_strdup_printf (_("it is not valid JSON: %s"), local_error->message);
-      else if (parse_accounts (json_parser_get_root (parser), result->accounts, &version, &reason))
-        {
-          result->root = copy_other_members (json_node_get_object (json_parser_get_root (parser)));
-
-          if (version > BP_ACCOUNT_STORE_FORMAT_VERSION)
-            {
-              g_autofree char *path = g_file_get_path (file);
-
-              /* Do not touch what a newer version wrote; keep the store read-only. */
-              g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
-                           _("The accounts file %s was written by a newer version of Integration Accounts "
-                             "(format %lld). Update the application to change accounts."),
-                           path, (long long) version);
-              g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_READ, result->read_only_error->message);
-              g_ptr_array_set_size (result->accounts, 0);
-              return g_steal_pointer (&result);
-            }
-
-          enforce_one_default_per_type (result->accounts);
-
-          /* Made here, off the main thread: lists sort by them. */
-          for (guint i = 0; i < result->accounts->len; i++)
-            bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
-
-          return g_steal_pointer (&result);
-        }
+      /* Do not touch what a newer version wrote; keep the store read-only. */
+      g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
+                   _("The accounts file %s was written by a newer version of Integration Accounts "
+                     "(format %lld). Update the application to change accounts."),
+                   path, (long long) result->version);
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_READ, result->read_only_error->message);
+      return g_steal_pointer (&result);
     }
 
-  g_ptr_array_set_size (result->accounts, 0);
-  g_clear_pointer (&result->root, json_object_unref);
+  if (result != NULL)
+    return g_steal_pointer (&result);
+
+  result = g_new0 (BpStoreContents, 1);
+  result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
   result->root = json_object_new ();
   g_clear_error (&local_error);
   report_corrupt_file (file, reason, &local_error);
@@ -541,4 +585,3 @@ bp_store_file_read (GFile   *file,
   g_propagate_error (error, g_steal_pointer (&local_error));
   return g_steal_pointer (&result);
 }
-
