@@ -104,6 +104,11 @@ bp_salesforce_get_login_url (const char  *account_url,
       if (normalized == NULL)
         return NULL;
 
+      /* A Url of only white space is no Url, as validation says: the login
+       * host follows the Sandbox box (found by tests/fuzz/fuzz-url). */
+      if (*normalized == '\0')
+        return g_strdup (sandbox ? BP_SALESFORCE_SANDBOX_LOGIN_URL : BP_SALESFORCE_PRODUCTION_LOGIN_URL);
+
       /* Only scheme, host and port: the endpoints' paths are absolute. */
       uri = g_uri_parse (normalized, G_URI_FLAGS_NONE, NULL);
       g_assert (uri != NULL);
