@@ -156,6 +156,11 @@ normalize_host (const char *host)
   if (host == NULL || *host == '\0')
     return NULL;
 
+  /* An IPv6 zone ("fe80::1%eth0") names an interface of one machine, and
+   * once decoded it does not read back as a Url (found by tests/fuzz/fuzz-url). */
+  if (strchr (host, '%') != NULL)
+    return NULL;
+
   if (g_hostname_is_ip_address (host))
     return g_ascii_strdown (host, -1);
 
