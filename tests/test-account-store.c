@@ -603,6 +603,8 @@ static const CorruptCase corrupt_cases[] = {
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"A\"},"
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
   { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10 },
+  /* json-glib quotes the \udefa as bytes that are not UTF-8 (found by fuzz-account-store). */
+  { "surrogate-in-error", "{\"version\": 1, \"acc\\udefa0{\n  \"version\" : 106f\"s,al", -1 },
   { "huge", NULL, -2 },
 };
 
@@ -644,6 +646,8 @@ test_corrupt_file (Fixture       *fixture,
       moved = g_build_filename (dirname, entry, NULL);
   g_assert_nonnull (moved);
   g_assert_nonnull (strstr (error->message, moved));
+  /* The message goes into a label. */
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
 
   if (c->length != -2)
     {

@@ -277,7 +277,10 @@ bp_account_export_read (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      fail (error, _("it is not valid JSON (%s)"), local_error->message);
+      /* json-glib may quote a \ud800 escape as bytes that are not UTF-8. */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      fail (error, _("it is not valid JSON (%s)"), message);
       return NULL;
     }
 

@@ -489,7 +489,11 @@ bp_store_contents_new_from_data (char   *contents,
 
   if (!is_parsed)
     {
-      *reason = g_strdup_printf (_("it is not valid JSON: %s"), local_error->message);
+      /* json-glib quotes the text around the error, and a \ud800 escape in
+       * it as bytes that are not UTF-8 (found by tests/fuzz/fuzz-account-store). */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      *reason = g_strdup_printf (_("it is not valid JSON: %s"), message);
       return NULL;
     }
 
