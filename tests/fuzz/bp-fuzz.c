@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-fuzz"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp-fuzz.h"
+
+void
+bp_fuzz_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      /* Deterministic: no translations, no login host from the environment,
+       * no keyring or portal (the targets never reach them anyway). */
+      setlocale (LC_ALL, "C");
+      g_unsetenv ("BP_SALESFORCE_LOGIN_URL");
+      g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+char *
+bp_fuzz_dup_input (const uint8_t *data,
+                   size_t         size)
+{
+  char *copy = g_malloc (size + 1);
+
+  if (size > 0)
+    memcpy (copy, data, size);
+  copy[size] = '\0';
+
+  return copy;
+}
