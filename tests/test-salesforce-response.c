@@ -96,6 +96,10 @@ test_token_response_bad (void)
     /* Tokens must never travel to a plain-http host on the network. */
     { "{\"access_token\":\"x\",\"instance_url\":\"http://evil.example\"}", BP_ERROR_INVALID_URL },
     { "{\"error\":\"invalid_grant\",\"error_description\":\"expired\"}", BP_ERROR_INVALID_GRANT },
+    /* A second value after the object is not JSON (json-glib would take the
+     * first and leak the rest: found by fuzz-token-response). */
+    { "{\"access_token\":\"x\",\"instance_url\":\"https://a.example\"}{\"x\":1}", BP_ERROR_SALESFORCE },
+    { "\"signature\"{\"error\":\"invalid_grant\"}", BP_ERROR_SALESFORCE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

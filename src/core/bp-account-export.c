@@ -9,6 +9,7 @@
 
 #include "bp-account-export.h"
 #include "bp-error.h"
+#include "bp-json.h"
 
 /* An export of 10,000 accounts with certificates is ~25 MiB, as the store. */
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
@@ -275,7 +276,7 @@ bp_account_export_read (const char  *data,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!bp_json_parser_load (parser, data, length, &local_error))
     {
       /* json-glib may quote a \ud800 escape as bytes that are not UTF-8. */
       g_autofree char *message = g_utf8_make_valid (local_error->message, -1);

@@ -10,6 +10,7 @@
 
 #include "bp-account-store-private.h"
 #include "bp-error.h"
+#include "bp-json.h"
 
 /* Reading accounts.json: checking it, and moving aside what cannot be used,
  * so that nothing an administrator saved is ever overwritten. */
@@ -481,7 +482,7 @@ bp_store_contents_new_from_data (char   *contents,
   if (!is_parsed)
     {
       g_debug ("The accounts file is not in the usual shape: reading it as one document");
-      is_parsed = json_parser_load_from_data (parser, owned_contents, length, &local_error);
+      is_parsed = bp_json_parser_load (parser, owned_contents, length, &local_error);
     }
 
   /* The documents have their own copies of what they hold. */

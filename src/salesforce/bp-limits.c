@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bp-error.h"
+#include "bp-json.h"
 #include "bp-limits.h"
 
 /* A limits body is a few kilobytes; anything near this is not one. */
@@ -960,7 +961,7 @@ bp_limits_new_from_json (const char  *data,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!bp_json_parser_load (parser, data, length, &local_error))
     {
       g_debug ("The limits are not JSON: %s", local_error->message);
       g_propagate_error (error, new_not_json_error ());

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bp-error.h"
+#include "bp-json.h"
 #include "bp-salesforce-client.h"
 #include "bp-salesforce-response.h"
 #include "bp-salesforce-tokens.h"
@@ -159,7 +160,7 @@ bp_salesforce_tokens_new_from_response (const char  *body,
     length = strlen (body);
 
   parser = json_parser_new_immutable ();
-  if (length == 0 || !json_parser_load_from_data (parser, body, length, NULL)
+  if (length == 0 || !bp_json_parser_load (parser, body, length, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, BP_ERROR, BP_ERROR_SALESFORCE,

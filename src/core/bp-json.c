@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-json"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "bp-json.h"
+
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+static const char *
+skip_white_space (const char *p,
+                  const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+
+  return p;
+}
+
+/* The end of the first value: only quotes and brackets are looked at, the
+ * rest is json-glib's to judge. %NULL when the value does not end (an
+ * unterminated string or structure): json-glib then fails on its own. */
+static const char *
+skip_value (const char *p,
+            const char *end)
+{
+  int depth = 0;
+
+  if (p >= end)
+    return NULL;
+
+  /* A number or a literal: up to what cannot be part of it. */
+  if (*p != '"' && *p != '{' && *p != '[')
+    {
+      while (p < end && strchr (" \t\r\n{}[],:\"", *p) == NULL)
+        p++;
+      return p;
+    }
+
+  do
+    {
+      if (p >= end)
+        return NULL;
+
+      switch (*p)
+        {
+        case '"':
+          for (p++; p < end && *p != '"'; p++)
+            {
+              if (*p == '\\')
+                p++;
+            }
+          if (p >= end)
+            return NULL;
+          p++;
+          break;
+
+        case '{':
+        case '[':
+          depth++;
+          p++;
+          break;
+
+        case '}':
+        case ']':
+          depth--;
+          p++;
+          break;
+
+        default:
+          p++;
+        }
+    }
+  while (depth > 0);
+
+  return p;
+}
+
+gboolean
+bp_json_parser_load (JsonParser  *parser,
+                     const char  *data,
+                     gssize       length,
+                     GError     **error)
+{
+  const char *end;
+  const char *p;
+
+  g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (length < 0)
+    length = strlen (data);
+
+  end = data + length;
+  p = data;
+  if (length >= 3 && memcmp (p, UTF8_BOM, 3) == 0)
+    p += 3;
+
+  p = skip_value (skip_white_space (p, end), end);
+  if (p != NULL && skip_white_space (p, end) != end)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("more text follows the end of the JSON value"));
+      return FALSE;
+    }
+
+  return json_parser_load_from_data (parser, data, length, error);
+}

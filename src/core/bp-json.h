@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * bp_json_parser_load:
+ * @parser: a parser
+ * @data: (array length=length): the text, not necessarily NUL-terminated
+ * @length: its length in bytes, or -1 when NUL-terminated
+ * @error: a JSON_PARSER_ERROR
+ *
+ * json_parser_load_from_data() for text from outside (a server's answer, a
+ * file): fails when anything but white space follows the first JSON value.
+ * json-glib 1.6 reads `{...}{...}` without an error, keeps the first value
+ * and leaks every value after it, so a hostile server could make a
+ * long-running application grow; RFC 8259 does not allow the second value
+ * either (found by tests/fuzz).
+ */
+gboolean bp_json_parser_load (JsonParser  *parser,
+                              const char  *data,
+                              gssize       length,
+                              GError     **error);
+
+G_END_DECLS
