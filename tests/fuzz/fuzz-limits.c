@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   most_used = bp_limits_get_most_used (limits);
   g_assert_true ((most_used == NULL) == (n_items == 0));
-  g_assert_cmpuint (bp_limits_count_at_least (limits, 0.0), ==, n_items);
+  g_assert_cmpuint (bp_limits_count_at_least (limits, 0.0), <=, n_items);
 
   csv = bp_limits_to_csv (limits);
   g_assert_true (g_utf8_validate (csv, -1, NULL));
