@@ -305,6 +305,8 @@ static const NormalizeCase normalize_cases[] = {
   /* An IPv6 zone decodes to a Url that does not read back (found by fuzz-url). */
   { "https://[fe80::1%25eth0]/", NULL },
   { "https://[fe80::1%eth0]/", NULL },
+  /* Two final dots: "ae." would normalise again to "ae" (found by fuzz-url). */
+  { "https://ae../", NULL },
 };
 
 static void
