@@ -606,6 +606,9 @@ static const CorruptCase corrupt_cases[] = {
   /* json-glib quotes the \udefa as bytes that are not UTF-8 (found by fuzz-account-store). */
   /* Two documents: json-glib would read the first and leak the second (found by tests/fuzz). */
   { "two-documents", "{\"version\": 1, \"accounts\": []} {\"version\": 1, \"accounts\": []}", -1 },
+  /* json-glib decodes a lone \ud9a0 to bytes that are not UTF-8 (found by fuzz-account-store). */
+  { "name-not-text", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+                     "\"type\": \"salesforce\", \"name\": \"Acme \\ud9a001\"}]}", -1 },
   { "surrogate-in-error", "{\"version\": 1, \"acc\\udefa0{\n  \"version\" : 106f\"s,al", -1 },
   { "huge", NULL, -2 },
 };

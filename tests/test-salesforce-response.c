@@ -369,6 +369,17 @@ test_user_info (void)
   none = bp_salesforce_user_info_new_from_response ("{\"name\":\"x\"}", 12, &error);
   g_assert_null (none);
   g_assert_error (error, BP_ERROR, BP_ERROR_SALESFORCE);
+  g_clear_error (&error);
+
+  /* json-glib decodes a lone \ud9a0 to bytes that are not UTF-8: no username
+   * that a label would show (found by tests/fuzz). */
+  {
+    static const char not_text[] = "{\"preferred_username\":\"admin\\ud9a0x@acme.example\"}";
+
+    none = bp_salesforce_user_info_new_from_response (not_text, strlen (not_text), &error);
+    g_assert_null (none);
+    g_assert_error (error, BP_ERROR, BP_ERROR_SALESFORCE);
+  }
 }
 
 static void

@@ -134,12 +134,7 @@ read_format_version (JsonObject  *root,
   *version = json_node_get_int (version_node);
   if (*version > BP_ACCOUNT_EXPORT_FORMAT_VERSION)
     {
-      JsonNode *app_version = json_object_get_member (root, "application-version");
-      const char *by = NULL;
-
-      if (app_version != NULL && JSON_NODE_HOLDS_VALUE (app_version)
-          && json_node_get_value_type (app_version) == G_TYPE_STRING)
-        by = json_node_get_string (app_version);
+      const char *by = bp_json_object_get_string (root, "application-version");
 
       if (by != NULL)
         g_set_error (error, BP_ERROR, BP_ERROR_EXPORT_TOO_NEW,
@@ -162,12 +157,7 @@ static const char *
 get_string_member (JsonObject *object,
                    const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return bp_json_object_get_string (object, member);
 }
 
 static BpAccount *

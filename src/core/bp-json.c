@@ -110,3 +110,27 @@ bp_json_parser_load (JsonParser  *parser,
 
   return json_parser_load_from_data (parser, data, length, error);
 }
+
+const char *
+bp_json_object_get_string (JsonObject *object,
+                           const char *member)
+{
+  JsonNode *node;
+  const char *value;
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  value = json_node_get_string (node);
+  return bp_json_is_text (value) ? value : NULL;
+}
+
+gboolean
+bp_json_is_text (const char *text)
+{
+  return text != NULL && g_utf8_validate (text, -1, NULL);
+}

@@ -24,4 +24,13 @@ gboolean bp_json_parser_load (JsonParser  *parser,
                               gssize       length,
                               GError     **error);
 
+/* A member that is a string of valid UTF-8; NULL otherwise. json-glib decodes
+ * a lone surrogate escape ("\ud9a0") to bytes that are not UTF-8, which no
+ * label, file or HTTP header should get (found by tests/fuzz). */
+const char *bp_json_object_get_string (JsonObject  *object,
+                                       const char  *member);
+
+/* TRUE when @text is valid UTF-8: for member names, which come from the same decoder. */
+gboolean    bp_json_is_text           (const char  *text);
+
 G_END_DECLS

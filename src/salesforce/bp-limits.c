@@ -869,6 +869,15 @@ read_limits (JsonObject *object,
           break;
         }
 
+      /* A name is shown and exported: one that is not text cannot be shown
+       * (json-glib decodes a lone "\ud9a0" to bytes that are not UTF-8;
+       * found by tests/fuzz/fuzz-limits). Skipped like a malformed entry. */
+      if (!bp_json_is_text (name))
+        {
+          (*n_skipped)++;
+          continue;
+        }
+
       limit = bp_limit_new (name, max, remaining);
 
       /* An entry with only Max and Remaining has no children to look for
