@@ -59,7 +59,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (contents == NULL)
     {
       g_assert_nonnull (reason);
-      g_assert_true (g_utf8_validate (reason, -1, NULL));
+      if (!g_utf8_validate (reason, -1, NULL))
+        {
+          g_autofree char *escaped = g_strescape (reason, NULL);
+
+          g_error ("The reason is not UTF-8: %s", escaped);
+        }
       return 0;
     }
 

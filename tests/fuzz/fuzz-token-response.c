@@ -69,7 +69,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_no_error (error);
       g_assert_nonnull (bp_salesforce_tokens_get_access_token (tokens));
       g_assert_cmpuint (strlen (bp_salesforce_tokens_get_access_token (tokens)), >, 0);
-      g_assert_true (g_str_has_prefix (instance_url, "https://") || g_str_has_prefix (instance_url, "http://"));
+      g_assert_true (g_ascii_strncasecmp (instance_url, "https://", 8) == 0
+                     || g_ascii_strncasecmp (instance_url, "http://", 7) == 0);
+      g_assert_true (g_utf8_validate (instance_url, -1, NULL));
       g_assert_nonnull (bp_salesforce_tokens_get_issued_at (tokens));
       (void) bp_salesforce_tokens_get_identity_url (tokens);
       (void) bp_salesforce_tokens_get_organization_id (tokens);
