@@ -604,6 +604,9 @@ static const CorruptCase corrupt_cases[] = {
                      "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
   { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10 },
   /* json-glib quotes the \udefa as bytes that are not UTF-8 (found by fuzz-account-store). */
+  /* A backslash as the very last byte: the scanner read past the end (found by
+   * fuzz-account-store; ASan and valgrind see it, build-aux/test --asan). */
+  { "backslash-at-end", "{\"version\": 1, \"accounts\": [{\"id\": \"a\\", -1 },
   /* Two documents: json-glib would read the first and leak the second (found by tests/fuzz). */
   { "two-documents", "{\"version\": 1, \"accounts\": []} {\"version\": 1, \"accounts\": []}", -1 },
   /* json-glib decodes a lone \ud9a0 to bytes that are not UTF-8 (found by fuzz-account-store). */

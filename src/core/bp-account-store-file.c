@@ -262,7 +262,11 @@ skip_structure (const char *p,
                 return NULL;
               if (*p == '"')
                 break;
-              p++;   /* the escaped character */
+              /* The escaped character; a backslash at the very end escapes
+               * the terminating NUL, and strcspn() must not run past it
+               * (found by tests/fuzz/fuzz-account-store). */
+              if (++p >= end)
+                return NULL;
             }
           p++;
           break;
