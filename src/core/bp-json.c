@@ -100,7 +100,17 @@ bp_json_parser_load (JsonParser  *parser,
   if (length >= 3 && memcmp (p, UTF8_BOM, 3) == 0)
     p += 3;
 
-  p = skip_value (skip_white_space (p, end), end);
+  /* json-glib reads white space alone as a document without a root, which
+   * every caller would have to check for (found by tests/fuzz/fuzz-account-store). */
+  p = skip_white_space (p, end);
+  if (p == end)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("there is no JSON value, only white space"));
+      return FALSE;
+    }
+
+  p = skip_value (p, end);
   if (p != NULL && skip_white_space (p, end) != end)
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,

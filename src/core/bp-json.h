@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * @error: a JSON_PARSER_ERROR
  *
  * json_parser_load_from_data() for text from outside (a server's answer, a
- * file): fails when anything but white space follows the first JSON value.
+ * file): fails when there is no value at all (json-glib gives a document
+ * without a root) and when anything but white space follows the first JSON value.
  * json-glib 1.6 reads `{...}{...}` without an error, keeps the first value
  * and leaks every value after it, so a hostile server could make a
  * long-running application grow; RFC 8259 does not allow the second value
