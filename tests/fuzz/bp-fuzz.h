@@ -14,9 +14,9 @@ G_BEGIN_DECLS
 int  LLVMFuzzerTestOneInput (const uint8_t *data,
                              size_t         size);
 
-/* Makes a GLib critical or warning fatal: one reached from fuzz input is a
+/* Makes a GLib critical or warning abort: one reached from fuzz input is a
  * bug (a g_return_if_fail() our own code should never trip), and the fuzzer
- * only notices a crash. */
+ * only notices a crash. Also sets the C locale. */
 void bp_fuzz_init           (void);
 
 /* A NUL-terminated copy of the input, for the parsers that want a string. */
