@@ -607,6 +607,8 @@ static const CorruptCase corrupt_cases[] = {
   /* A backslash as the very last byte: the scanner read past the end (found by
    * fuzz-account-store; ASan and valgrind see it, build-aux/test --asan). */
   { "backslash-at-end", "{\"version\": 1, \"accounts\": [{\"id\": \"a\\", -1 },
+  /* A comment: json-glib takes it, JSON has none, and it can hide a bracket from the scanner. */
+  { "comment", "{\"version\": 1, /* } */ \"accounts\": []}", -1 },
   /* White space alone: json-glib gives a document without a root (found by fuzz-account-store). */
   { "white-space-only", " \r\n\t ", -1 },
   /* Two documents: json-glib would read the first and leak the second (found by tests/fuzz). */

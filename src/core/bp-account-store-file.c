@@ -406,7 +406,9 @@ load_accounts_one_by_one (JsonParser *parser,
   rest = g_string_new_len (contents, array_start - contents);
   g_string_append (rest, "[]");
   g_string_append_len (rest, array_end, contents + length - array_end);
-  if (!json_parser_load_from_data (parser, rest->str, rest->len, NULL))
+  /* bp_json_parser_load() here too: the scanner only follows quotes and
+   * brackets, and json-glib reads comments that could hide one. */
+  if (!bp_json_parser_load (parser, rest->str, rest->len, NULL))
     return FALSE;
 
   /* Accounts are only read in a format this version knows (parse_accounts()
@@ -424,7 +426,7 @@ load_accounts_one_by_one (JsonParser *parser,
       const char *element_end = g_array_index (elements, const char *, i + 1);
       BpAccount *account;
 
-      if (!json_parser_load_from_data (element_parser, start, element_end - start, NULL)
+      if (!bp_json_parser_load (element_parser, start, element_end - start, NULL)
           || (account = bp_account_new_from_json (json_node_get_object (json_parser_get_root (element_parser)),
                                                   NULL)) == NULL)
         break;

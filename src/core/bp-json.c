@@ -20,9 +20,20 @@ skip_white_space (const char *p,
   return p;
 }
 
-/* The end of the first value: only quotes and brackets are looked at, the
- * rest is json-glib's to judge. %NULL when the value does not end (an
- * unterminated string or structure): json-glib then fails on its own. */
+/* What JSON allows outside strings besides white space: structure, numbers
+ * and the letters of true, false and null. json-glib's scanner also takes
+ * comments and single quotes, which would hide a bracket from skip_value(),
+ * and then reads several values (found by tests/fuzz/fuzz-error-body). */
+static gboolean
+is_json_character (char c)
+{
+  return c != '\0' && strchr ("{}[],:0123456789+-.eEtruefalsn", c) != NULL;
+}
+
+/* The end of the first value: quotes and brackets are followed, the rest
+ * is json-glib's to judge. %NULL when the value does not end (an
+ * unterminated string or structure) or when something outside the strings
+ * cannot be JSON. */
 static const char *
 skip_value (const char *p,
             const char *end)
@@ -35,8 +46,11 @@ skip_value (const char *p,
   /* A number or a literal: up to what cannot be part of it. */
   if (*p != '"' && *p != '{' && *p != '[')
     {
-      while (p < end && strchr (" \t\r\n{}[],:\"", *p) == NULL)
-        p++;
+      for (; p < end && strchr (" \t\r\n{}[],:\"", *p) == NULL; p++)
+        {
+          if (!is_json_character (*p))
+            return NULL;
+        }
       return p;
     }
 
@@ -70,7 +84,16 @@ skip_value (const char *p,
           p++;
           break;
 
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
+          p++;
+          break;
+
         default:
+          if (!is_json_character (*p))
+            return NULL;
           p++;
         }
     }
@@ -111,7 +134,14 @@ bp_json_parser_load (JsonParser  *parser,
     }
 
   p = skip_value (p, end);
-  if (p != NULL && skip_white_space (p, end) != end)
+  if (p == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("the JSON value is cut short, or it holds what JSON does not allow"));
+      return FALSE;
+    }
+
+  if (skip_white_space (p, end) != end)
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                            _("more text follows the end of the JSON value"));

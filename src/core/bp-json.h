@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  *
  * json_parser_load_from_data() for text from outside (a server's answer, a
  * file): fails when there is no value at all (json-glib gives a document
- * without a root) and when anything but white space follows the first JSON value.
+ * without a root), when anything but white space follows the first JSON
+ * value, and on comments and single quotes, which json-glib takes but
+ * JSON does not have.
  * json-glib 1.6 reads `{...}{...}` without an error, keeps the first value
  * and leaks every value after it, so a hostile server could make a
  * long-running application grow; RFC 8259 does not allow the second value
