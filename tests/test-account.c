@@ -302,6 +302,11 @@ static const NormalizeCase normalize_cases[] = {
   { "https://acme.my.salesforce.com/a b", NULL },
   { "https://acme.my.salesforce.com:port", NULL },
   { "https://acme_x.my.salesforce.com", NULL },
+  /* An IPv6 zone decodes to a Url that does not read back (found by fuzz-url). */
+  { "https://[fe80::1%25eth0]/", NULL },
+  { "https://[fe80::1%eth0]/", NULL },
+  /* Two final dots: "ae." would normalise again to "ae" (found by fuzz-url). */
+  { "https://ae../", NULL },
 };
 
 static void
@@ -317,8 +322,15 @@ test_url_normalize (void)
 
       if (c->normalized != NULL)
         {
+          g_autofree char *again = NULL;
+
           g_assert_no_error (error);
           g_assert_cmpstr (normalized, ==, c->normalized);
+
+          /* What is written to the file reads back unchanged. */
+          again = bp_salesforce_normalize_url (normalized, &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (again, ==, normalized);
         }
       else
         {
