@@ -708,6 +708,37 @@ test_flat_object_mutations (void)
   g_assert_cmpuint (n_read, >, 300);
 }
 
+/* A store without accounts, read from bytes as the fuzz target does: the
+ * usual shape, so the fast reader takes it, with nothing for its threads to
+ * read. It once computed the accounts' ranges from the empty array's NULL
+ * data (UBSan: "applying zero offset to null pointer", found by
+ * fuzz-account-store; clang's UBSan in build-aux/fuzz sees it). */
+static void
+test_contents_without_accounts (void)
+{
+  static const char * const texts[] = {
+    "{\"version\": 1, \"accounts\": []}\n",
+    "{ \"version\" : 1 , \"accounts\" : [ \r\n ] , \"written-by\" : {\"build\": 7} }",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BpStoreContents) contents = NULL;
+      g_autofree char *reason = NULL;
+
+      g_test_message ("text %u: %s", i, texts[i]);
+      contents = bp_store_contents_new_from_data (g_strdup (texts[i]), strlen (texts[i]), &reason);
+      g_assert_null (reason);
+      g_assert_nonnull (contents);
+      g_assert_cmpint (contents->version, ==, 1);
+      g_assert_cmpuint (contents->accounts->len, ==, 0);
+      g_assert_null (contents->read_only_error);
+      g_assert_false (json_object_has_member (contents->root, "accounts"));
+      g_assert_true (json_object_has_member (contents->root, "version"));
+      g_assert_cmpint (json_object_has_member (contents->root, "written-by"), ==, i == 1);
+    }
+}
+
 static void
 test_one_default_per_type (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -1153,6 +1184,7 @@ main (int   argc,
   ADD ("/store/load-tricky-text", test_load_tricky_text);
   g_test_add_func ("/store/flat-object-like-json-glib", test_flat_object_like_json_glib);
   g_test_add_func ("/store/flat-object-mutations", test_flat_object_mutations);
+  g_test_add_func ("/store/contents-without-accounts", test_contents_without_accounts);
   ADD ("/store/load-many", test_load_many);
   ADD ("/store/load-many-broken", test_load_many_broken);
   ADD ("/store/one-default-per-type", test_one_default_per_type);

@@ -797,7 +797,13 @@ load_accounts_one_by_one (JsonParser *parser,
       || json_node_get_int (version) < 1 || json_node_get_int (version) > BP_ACCOUNT_STORE_FORMAT_VERSION)
     return TRUE;
 
+  /* No accounts: nothing to read. The array's data is NULL then, and
+   * ranges computed from it would be NULL + 0, undefined in C (found by
+   * tests/fuzz/fuzz-account-store on its seed empty-store.json). */
   n_elements = elements->len / 2;
+  if (n_elements == 0)
+    return TRUE;
+
   batches[0].ranges = &g_array_index (elements, const char *, 0);
   batches[0].n_elements = n_elements >= MIN_ACCOUNTS_TO_SPLIT ? n_elements / 2 : n_elements;
   batches[1].ranges = batches[0].ranges + 2 * batches[0].n_elements;
