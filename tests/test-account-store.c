@@ -513,6 +513,10 @@ test_flat_object_like_json_glib (void)
     { "{\"n\": 1e3}", FALSE },
     { "{\"n\": 01}", FALSE },
     { "{\"n\": 1234567890123456789}", FALSE },
+    /* Digits enough to overflow a gint64 while it was read (found by
+     * fuzz-account-store; UBSan in build-aux/test --asan and build-aux/fuzz). */
+    { "{\"n\": 99999999999999999999}", FALSE },
+    { "{\"n\": -999999999999999999999999999999999999999999}", FALSE },
     { "{\"n\": +1}", FALSE },
     { "{\"n\": -}", FALSE },
     { "{\"o\": {}}", FALSE },

@@ -627,11 +627,16 @@ read_flat_value (const char *p,
       gint64 value = 0;
 
       while (q < end && g_ascii_isdigit (*q))
-        value = value * 10 + (*q++ - '0');
-      /* 1 to 18 digits, no leading zero, and no fraction or exponent. */
+        q++;
+      /* 1 to 18 digits, no leading zero, and no fraction or exponent. The
+       * value is made only then: more digits would overflow it, which is
+       * undefined even when it is dropped (found by
+       * tests/fuzz/fuzz-account-store). */
       if (q == digits || q - digits > 18 || (*digits == '0' && q - digits > 1)
           || (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
         return NULL;
+      for (const char *digit = digits; digit < q; digit++)
+        value = value * 10 + (*digit - '0');
       *node = json_node_init_int (json_node_alloc (), *p == '-' ? -value : value);
       return q;
     }
