@@ -613,6 +613,8 @@ static const CorruptCase corrupt_cases[] = {
    * json-glib 1.6 leaks on it (found by fuzz-account-store). */
   { "surrogate-then-escape", "{\"version\": 1, \"accounts\": [{\"id\": \"a\", \"type\": \"salesforce\", "
                              "\"name\": \"\\uD800\\u0041\"}]}", -1 },
+  { "low-surrogate-alone", "{\"version\": 1, \"accounts\": [{\"id\": \"a\", \"type\": \"salesforce\", "
+                           "\"name\": \"\\udccc\\udacc\"}]}", -1 },
   /* White space alone: json-glib gives a document without a root (found by fuzz-account-store). */
   { "white-space-only", " \r\n\t ", -1 },
   /* Two documents: json-glib would read the first and leak the second (found by tests/fuzz). */

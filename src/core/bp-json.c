@@ -51,9 +51,9 @@ read_hex4 (const char *p,
 }
 
 /* The end of the string whose opening quote is at @p; %NULL when it does
- * not end, or when a \u escape is not four hex digits, or a high surrogate
- * escape is followed by an escape that is not its low surrogate: json-glib
- * 1.6 leaks on that (found by tests/fuzz/fuzz-account-store). A high
+ * not end, or when a \u escape is not four hex digits, is a low surrogate
+ * alone, or is a high surrogate followed by an escape that is not its low
+ * surrogate: json-glib 1.6 leaks on those (found by tests/fuzz/fuzz-account-store). A high
  * surrogate alone is left to the UTF-8 checks (bp_json_object_get_string()). */
 static const char *
 skip_string (const char *p,
@@ -77,6 +77,10 @@ skip_string (const char *p,
       if (!read_hex4 (p + 1, end, &code))
         return NULL;
       p += 4;
+
+      /* A low surrogate is only ever the second half of a pair. */
+      if (code >= 0xDC00 && code <= 0xDFFF)
+        return NULL;
 
       if (code >= 0xD800 && code <= 0xDBFF && end - p > 2 && p[1] == '\\' && p[2] == 'u')
         {
