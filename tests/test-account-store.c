@@ -871,6 +871,12 @@ static const CorruptCase corrupt_cases[] = {
   { "backslash-at-end", "{\"version\": 1, \"accounts\": [{\"id\": \"a\\", -1 },
   /* A comment: json-glib takes it, JSON has none, and it can hide a bracket from the scanner. */
   { "comment", "{\"version\": 1, /* } */ \"accounts\": []}", -1 },
+  /* A high surrogate escape followed by an escape that is not its low half:
+   * json-glib 1.6 leaks on it (found by fuzz-account-store). */
+  { "surrogate-then-escape", "{\"version\": 1, \"accounts\": [{\"id\": \"a\", \"type\": \"salesforce\", "
+                             "\"name\": \"\\uD800\\u0041\"}]}", -1 },
+  { "low-surrogate-alone", "{\"version\": 1, \"accounts\": [{\"id\": \"a\", \"type\": \"salesforce\", "
+                           "\"name\": \"\\udccc\\udacc\"}]}", -1 },
   /* White space alone: json-glib gives a document without a root (found by fuzz-account-store). */
   { "white-space-only", " \r\n\t ", -1 },
   /* Two documents: json-glib would read the first and leak the second (found by tests/fuzz). */
