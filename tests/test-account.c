@@ -307,6 +307,9 @@ static const NormalizeCase normalize_cases[] = {
   { "https://[fe80::1%eth0]/", NULL },
   /* Two final dots: "ae." would normalise again to "ae" (found by fuzz-url). */
   { "https://ae../", NULL },
+  /* GLib decodes an IP literal's host, even when asked to keep the Url
+   * encoded: "%84" is not UTF-8 (found by fuzz-url). */
+  { "https://[::%25\x10].forcef.com:%843]/", NULL },
 };
 
 static void
@@ -337,6 +340,8 @@ test_url_normalize (void)
           g_assert_error (error, BP_ERROR, BP_ERROR_INVALID_URL);
           g_assert_null (normalized);
           g_assert_cmpstr (error->message, !=, "");
+          /* It goes into a label. */
+          g_assert_true (g_utf8_validate (error->message, -1, NULL));
         }
     }
 

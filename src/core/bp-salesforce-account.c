@@ -341,8 +341,13 @@ bp_salesforce_normalize_url (const char  *text,
   host = normalize_host (g_uri_get_host (uri));
   if (host == NULL)
     {
+      /* GLib decodes an IP literal's host even when asked to keep the Url
+       * encoded: "[::%84]" gives a byte that is not UTF-8, and the message
+       * goes into a label (found by tests/fuzz/fuzz-url). */
+      g_autofree char *shown = g_utf8_make_valid (g_uri_get_host (uri), -1);
+
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID_URL,
-                   _("“%s” is not a valid host name."), g_uri_get_host (uri));
+                   _("“%s” is not a valid host name."), shown);
       return NULL;
     }
 
