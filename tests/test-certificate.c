@@ -366,6 +366,28 @@ test_escaped_names (void)
                    "CN=Société Générale, O=Example");
 }
 
+/* A name whose bytes are not UTF-8 (a T61String, or garbage) is shown as
+ * text all the same: the subject and the issuer go into labels (found by
+ * tests/fuzz/fuzz-certificate; the input is one of its regression inputs). */
+static void
+test_names_are_text (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "fuzz-certificate",
+                                                 "regression-subject-not-utf8.der", NULL);
+  g_autofree char *der = NULL;
+  g_autoptr(BpCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &der, &length, &error));
+  certificate = bp_certificate_new_from_data ((const guint8 *) der, length, BP_CERTIFICATE_PARSE_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (bp_certificate_get_subject (certificate), -1, NULL));
+  g_assert_true (g_utf8_validate (bp_certificate_get_issuer (certificate), -1, NULL));
+  g_assert_true (g_utf8_validate (bp_certificate_get_common_name (certificate), -1, NULL));
+  g_assert_nonnull (strstr (bp_certificate_get_subject (certificate), "\xef\xbf\xbd"));
+}
+
 static void
 test_no_common_name (void)
 {
@@ -987,6 +1009,7 @@ main (int    argc,
   g_test_add_func ("/certificate/matches-openssl", test_matches_openssl);
   g_test_add_func ("/certificate/names", test_names);
   g_test_add_func ("/certificate/escaped-names", test_escaped_names);
+  g_test_add_func ("/certificate/names-are-text", test_names_are_text);
   g_test_add_func ("/certificate/no-common-name", test_no_common_name);
   g_test_add_func ("/certificate/issued-by-ca", test_issued_by_ca);
   g_test_add_func ("/certificate/key-algorithm", test_key_algorithm);

@@ -242,6 +242,29 @@ test_max_zero (void)
   g_assert_cmpfloat (bp_limit_get_fraction (limit), ==, 0.0);
 }
 
+/* A name that json-glib decodes to bytes that are not UTF-8 (a lone
+ * surrogate escape) is skipped: it would reach a label and the CSV export
+ * (found by tests/fuzz/fuzz-limits). */
+static void
+test_name_not_text (void)
+{
+  g_autoptr(BpLimits) limits = NULL;
+  g_autofree char *csv = NULL;
+
+  limits = parse_ok ("{\"Good\": {\"Max\": 10, \"Remaining\": 5},"
+                     " \"Bad\\ud9a001\": {\"Max\": 10, \"Remaining\": 5,"
+                     "   \"Child\\ud9a1x\": {\"Max\": 1, \"Remaining\": 1}},"
+                     " \"Parent\": {\"Max\": 10, \"Remaining\": 5,"
+                     "   \"Child\\ud9a1x\": {\"Max\": 1, \"Remaining\": 1}}}");
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (limits)), ==, 2);
+  g_assert_nonnull (bp_limits_lookup (limits, "Good"));
+  g_assert_null (bp_limit_get_children (bp_limits_lookup (limits, "Parent")));
+  g_assert_cmpuint (bp_limits_get_n_skipped (limits), ==, 2);
+  csv = bp_limits_to_csv (limits);
+  g_assert_true (g_utf8_validate (csv, -1, NULL));
+}
+
 static void
 test_malformed_skipped (void)
 {
@@ -570,6 +593,7 @@ main (int    argc,
   g_test_add_func ("/limits/over-maximum", test_over_maximum);
   g_test_add_func ("/limits/max-zero", test_max_zero);
   g_test_add_func ("/limits/malformed-skipped", test_malformed_skipped);
+  g_test_add_func ("/limits/name-not-text", test_name_not_text);
   g_test_add_func ("/limits/empty-object", test_empty_object);
   g_test_add_func ("/limits/not-an-object", test_not_an_object);
   g_test_add_func ("/limits/many-limits", test_many_limits);

@@ -19,6 +19,12 @@ test_login_url_from_account (void)
     { NULL, FALSE, "https://login.salesforce.com" },
     { "", FALSE, "https://login.salesforce.com" },
     { NULL, TRUE, "https://test.salesforce.com" },
+    /* White space is no Url (it used to abort: tests/fuzz/corpus/fuzz-url/crash-white-space-url). */
+    { " \t", FALSE, "https://login.salesforce.com" },
+    { "\t", TRUE, "https://test.salesforce.com" },
+    /* A path that is not UTF-8 once decoded (it used to abort: fuzz-url/regression-path-not-utf8). */
+    { "https://acls://%ce.com/", FALSE, "https://acls" },
+    { "https://acme.my.salesforce.com/%ff/", FALSE, "https://acme.my.salesforce.com" },
     { "https://acme.my.salesforce.com/", FALSE, "https://acme.my.salesforce.com" },
     { "https://ACME.my.salesforce.com", FALSE, "https://acme.my.salesforce.com" },
     /* The Url wins over the Sandbox box: a sandbox My Domain is its own login host. */

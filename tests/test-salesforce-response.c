@@ -96,6 +96,14 @@ test_token_response_bad (void)
     /* Tokens must never travel to a plain-http host on the network. */
     { "{\"access_token\":\"x\",\"instance_url\":\"http://evil.example\"}", BP_ERROR_INVALID_URL },
     { "{\"error\":\"invalid_grant\",\"error_description\":\"expired\"}", BP_ERROR_INVALID_GRANT },
+    /* A second value after the object is not JSON (json-glib would take the
+     * first and leak the rest: found by fuzz-token-response). */
+    { "{\"access_token\":\"x\",\"instance_url\":\"https://a.example\"}{\"x\":1}", BP_ERROR_SALESFORCE },
+    { "\"signature\"{\"error\":\"invalid_grant\"}", BP_ERROR_SALESFORCE },
+    /* json-glib takes comments, which can hide a bracket and make two values
+     * of one (found by fuzz-error-body); JSON has none. */
+    { "{\"error\":/[/\"e\"}{\"error\":/[/\"e\"}", BP_ERROR_SALESFORCE },
+    { "{\"access_token\":\"x\", /* note */ \"instance_url\":\"https://a.example\"}", BP_ERROR_SALESFORCE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -365,6 +373,17 @@ test_user_info (void)
   none = bp_salesforce_user_info_new_from_response ("{\"name\":\"x\"}", 12, &error);
   g_assert_null (none);
   g_assert_error (error, BP_ERROR, BP_ERROR_SALESFORCE);
+  g_clear_error (&error);
+
+  /* json-glib decodes a lone \ud9a0 to bytes that are not UTF-8: no username
+   * that a label would show (found by tests/fuzz). */
+  {
+    static const char not_text[] = "{\"preferred_username\":\"admin\\ud9a0x@acme.example\"}";
+
+    none = bp_salesforce_user_info_new_from_response (not_text, strlen (not_text), &error);
+    g_assert_null (none);
+    g_assert_error (error, BP_ERROR, BP_ERROR_SALESFORCE);
+  }
 }
 
 static void

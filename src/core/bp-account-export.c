@@ -9,6 +9,7 @@
 
 #include "bp-account-export.h"
 #include "bp-error.h"
+#include "bp-json.h"
 
 /* An export of 10,000 accounts with certificates is ~25 MiB, as the store. */
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
@@ -135,12 +136,7 @@ read_format_version (JsonObject  *root,
   *version = json_node_get_int (version_node);
   if (*version > BP_ACCOUNT_EXPORT_FORMAT_VERSION)
     {
-      JsonNode *app_version = json_object_get_member (root, "application-version");
-      const char *by = NULL;
-
-      if (app_version != NULL && JSON_NODE_HOLDS_VALUE (app_version)
-          && json_node_get_value_type (app_version) == G_TYPE_STRING)
-        by = json_node_get_string (app_version);
+      const char *by = bp_json_object_get_string (root, "application-version");
 
       if (by != NULL)
         g_set_error (error, BP_ERROR, BP_ERROR_EXPORT_TOO_NEW,
@@ -163,12 +159,7 @@ static const char *
 get_string_member (JsonObject *object,
                    const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return bp_json_object_get_string (object, member);
 }
 
 static BpAccount *
@@ -277,9 +268,12 @@ bp_account_export_read (const char  *data,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!bp_json_parser_load (parser, data, length, &local_error))
     {
-      fail (error, _("it is not valid JSON (%s)"), local_error->message);
+      /* json-glib may quote a \ud800 escape as bytes that are not UTF-8. */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      fail (error, _("it is not valid JSON (%s)"), message);
       return NULL;
     }
 

@@ -12,6 +12,7 @@
 
 #include "bp-account-store-private.h"
 #include "bp-error.h"
+#include "bp-json.h"
 
 /* Reading accounts.json: checking it, and moving aside what cannot be used,
  * so that nothing an administrator saved is ever overwritten. */
@@ -421,7 +422,11 @@ skip_structure (const char *p,
                 return NULL;
               if (*p == '"')
                 break;
-              p++;   /* the escaped character */
+              /* The escaped character; a backslash at the very end escapes
+               * the terminating NUL, and strcspn() must not run past it
+               * (found by tests/fuzz/fuzz-account-store). */
+              if (++p >= end)
+                return NULL;
             }
           p++;
           break;
@@ -547,9 +552,11 @@ scan_store (const char *contents,
  * reads exactly those and nothing more. Whatever it is not sure about — a
  * \u escape, a number that is not a plain integer, nesting, a duplicate or
  * empty member name, a control character, any other white space — makes it
- * return %NULL, and json-glib parses that object as before: for what this
- * accepts, the result is the node json-glib would have made (checked by
- * /store/flat-object-like-json-glib). */
+ * return %NULL, and json-glib parses that object as before (through
+ * bp_json_parser_load()): what this accepts, bp_json_parser_load() accepts
+ * too, and the result is the node json-glib would have made (checked by
+ * /store/flat-object-like-json-glib and /store/flat-object-mutations; no
+ * comment, no text after the object). */
 
 /* Appends the string at @p (its opening quote) unescaped to @text and
  * returns what follows its closing quote, or %NULL. */
@@ -620,11 +627,16 @@ read_flat_value (const char *p,
       gint64 value = 0;
 
       while (q < end && g_ascii_isdigit (*q))
-        value = value * 10 + (*q++ - '0');
-      /* 1 to 18 digits, no leading zero, and no fraction or exponent. */
+        q++;
+      /* 1 to 18 digits, no leading zero, and no fraction or exponent. The
+       * value is made only then: more digits would overflow it, which is
+       * undefined even when it is dropped (found by
+       * tests/fuzz/fuzz-account-store). */
       if (q == digits || q - digits > 18 || (*digits == '0' && q - digits > 1)
           || (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
         return NULL;
+      for (const char *digit = digits; digit < q; digit++)
+        value = value * 10 + (*digit - '0');
       *node = json_node_init_int (json_node_alloc (), *p == '-' ? -value : value);
       return q;
     }
@@ -726,9 +738,11 @@ read_account_batch (gpointer data)
 
       if (element == NULL)
         {
+          /* bp_json_parser_load(), as for the whole document: json-glib
+           * alone takes comments, and text after the object. */
           if (element_parser == NULL)
             element_parser = json_parser_new_immutable ();
-          if (!json_parser_load_from_data (element_parser, start, element_end - start, NULL))
+          if (!bp_json_parser_load (element_parser, start, element_end - start, NULL))
             return NULL;
           element = json_node_ref (json_parser_get_root (element_parser));
         }
@@ -776,7 +790,9 @@ load_accounts_one_by_one (JsonParser *parser,
   rest = g_string_new_len (contents, array_start - contents);
   g_string_append (rest, "[]");
   g_string_append_len (rest, array_end, contents + length - array_end);
-  if (!json_parser_load_from_data (parser, rest->str, rest->len, NULL))
+  /* bp_json_parser_load() here too: the scanner only follows quotes and
+   * brackets, and json-glib reads comments that could hide one. */
+  if (!bp_json_parser_load (parser, rest->str, rest->len, NULL))
     return FALSE;
 
   /* Accounts are only read in a format this version knows (parse_accounts()
@@ -786,7 +802,13 @@ load_accounts_one_by_one (JsonParser *parser,
       || json_node_get_int (version) < 1 || json_node_get_int (version) > BP_ACCOUNT_STORE_FORMAT_VERSION)
     return TRUE;
 
+  /* No accounts: nothing to read. The array's data is NULL then, and
+   * ranges computed from it would be NULL + 0, undefined in C (found by
+   * tests/fuzz/fuzz-account-store on its seed empty-store.json). */
   n_elements = elements->len / 2;
+  if (n_elements == 0)
+    return TRUE;
+
   batches[0].ranges = &g_array_index (elements, const char *, 0);
   batches[0].n_elements = n_elements >= MIN_ACCOUNTS_TO_SPLIT ? n_elements / 2 : n_elements;
   batches[1].ranges = batches[0].ranges + 2 * batches[0].n_elements;
@@ -864,27 +886,120 @@ validate_utf8 (const char *text,
   return TRUE;
 }
 
-/* Reads and checks the whole file. Runs in a worker thread: it touches no
- * shared state. */
+static BpStoreContents *
+store_contents_new_empty (void)
+{
+  BpStoreContents *result = g_new0 (BpStoreContents, 1);
+
+  result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  result->root = json_object_new ();
+  return result;
+}
+
+/**
+ * bp_store_contents_new_from_data:
+ *
+ * Judges the bytes of a store file; the part of bp_store_file_read() that
+ * needs no file, so that it can be fuzzed and tested on bytes. @contents
+ * is freed as soon as the documents hold their own copies, to keep the
+ * peak memory of a large file down.
+ */
 BpStoreContents *
-bp_store_file_read (GFile   *file,
-                    GError **error)
+bp_store_contents_new_from_data (char   *contents,
+                                 gsize   length,
+                                 char  **reason)
 {
   /* g_autoptr frees it on every return: scan-build 14 reports a leak at the
    * early ones (see build-aux/analyze). */
   g_autoptr(BpStoreContents) result = g_new0 (BpStoreContents, 1);
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *reason = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *not_ours = NULL;
-  gint64 version = 0;
-  gsize length = 0;
+  g_autofree char *owned_contents = contents;
+  gboolean is_parsed;
+
+  g_return_val_if_fail (contents != NULL, NULL);
+  g_return_val_if_fail (contents[length] == '\0', NULL);
+  g_return_val_if_fail (reason != NULL && *reason == NULL, NULL);
 
   bp_account_types_ensure ();
   result->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (length == 0)
+    {
+      *reason = g_strdup (_("it is empty"));
+      return NULL;
+    }
+
+  /* Also refuses NUL bytes, which the scanner below relies on. */
+  if (!validate_utf8 (owned_contents, length))
+    {
+      *reason = g_strdup (_("it is not text"));
+      return NULL;
+    }
+
+  /* Both ways of reading apply bp_json_parser_load()'s rules: the fast one
+   * reads the rest of the document and every account it cannot read itself
+   * through it, and its own reader takes less than it allows. */
+  parser = json_parser_new_immutable ();
+  is_parsed = load_accounts_one_by_one (parser, owned_contents, length, result->accounts);
+  if (!is_parsed)
+    {
+      g_debug ("The accounts file is not in the usual shape: reading it as one document");
+      is_parsed = bp_json_parser_load (parser, owned_contents, length, &local_error);
+    }
+
+  /* The documents have their own copies of what they hold. */
+  g_clear_pointer (&owned_contents, g_free);
+
+  if (!is_parsed)
+    {
+      /* json-glib quotes the text around the error, and a \ud800 escape in
+       * it as bytes that are not UTF-8 (found by tests/fuzz/fuzz-account-store). */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      *reason = g_strdup_printf (_("it is not valid JSON: %s"), message);
+      return NULL;
+    }
+
+  if (!parse_accounts (json_parser_get_root (parser), result->accounts, &result->version, reason))
+    return NULL;
+
+  result->root = copy_other_members (json_node_get_object (json_parser_get_root (parser)));
+
+  /* What a newer version wrote is not read, only kept. */
+  if (result->version > BP_ACCOUNT_STORE_FORMAT_VERSION)
+    {
+      g_ptr_array_set_size (result->accounts, 0);
+      return g_steal_pointer (&result);
+    }
+
+  enforce_one_default_per_type (result->accounts);
+
+  /* Made here, off the main thread: lists sort by them (the accounts read
+   * one by one have theirs already). */
+  for (guint i = 0; i < result->accounts->len; i++)
+    bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
+
+  return g_steal_pointer (&result);
+}
+
+/* Reads and checks the whole file: what stands at the path, then its bytes
+ * (bp_store_contents_new_from_data()). Runs in a worker thread: it touches
+ * no shared state. */
+BpStoreContents *
+bp_store_file_read (GFile   *file,
+                    GError **error)
+{
+  g_autoptr(BpStoreContents) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *not_ours = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  bp_account_types_ensure ();
 
   /* What is at the path decides whether the store may write it (see
    * bp_store_file_is_replaceable()). */
@@ -903,72 +1018,39 @@ bp_store_file_read (GFile   *file,
       || (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR))
     {
       /* Nothing there, a dangling link, a directory or a device: nothing to read. */
-      result->root = json_object_new ();
+      result = store_contents_new_empty ();
       if (not_ours != NULL)
         make_read_only (result, not_ours, error);
       return g_steal_pointer (&result);
     }
 
+  g_clear_error (&local_error);
   if (info != NULL && g_file_info_get_size (info) > MAX_FILE_SIZE)
     reason = g_strdup (_("it is far too large to be an accounts file"));
   else if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     reason = g_strdup_printf (_("it is not readable: %s"), local_error->message);
-  else if (length == 0)
-    reason = g_strdup (_("it is empty"));
-  else if (!validate_utf8 (contents, length))
-    reason = g_strdup (_("it is not text"));
+  else
+    result = bp_store_contents_new_from_data (g_steal_pointer (&contents), length, &reason);
 
-  if (reason == NULL)
+  if (result != NULL && result->version > BP_ACCOUNT_STORE_FORMAT_VERSION)
     {
-      gboolean is_parsed;
-
-      g_clear_error (&local_error);
-      parser = json_parser_new_immutable ();
-      is_parsed = load_accounts_one_by_one (parser, contents, length, result->accounts);
-      if (!is_parsed)
-        {
-          g_debug ("The accounts file is not in the usual shape: reading it as one document");
-          is_parsed = json_parser_load_from_data (parser, contents, length, &local_error);
-        }
-
-      /* The documents have their own copies of what they hold. */
-      g_clear_pointer (&contents, g_free);
-
-      if (!is_parsed)
-        reason = g_strdup_printf (_("it is not valid JSON: %s"), local_error->message);
-      else if (parse_accounts (json_parser_get_root (parser), result->accounts, &version, &reason))
-        {
-          result->root = copy_other_members (json_node_get_object (json_parser_get_root (parser)));
-
-          if (version > BP_ACCOUNT_STORE_FORMAT_VERSION)
-            {
-              /* Do not touch what a newer version wrote; keep the store read-only. */
-              g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
-                           _("The accounts file %s was written by a newer version of Integration Accounts "
-                             "(format %lld). Update the application to change accounts."),
-                           path, (long long) version);
-              g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_READ, result->read_only_error->message);
-              g_ptr_array_set_size (result->accounts, 0);
-              return g_steal_pointer (&result);
-            }
-
-          enforce_one_default_per_type (result->accounts);
-
-          /* Made here, off the main thread: lists sort by them (the accounts
-           * read one by one have theirs already). */
-          for (guint i = 0; i < result->accounts->len; i++)
-            bp_account_get_name_sort_key (g_ptr_array_index (result->accounts, i));
-
-          if (not_ours != NULL)
-            make_read_only (result, not_ours, error);
-
-          return g_steal_pointer (&result);
-        }
+      /* Do not touch what a newer version wrote; keep the store read-only. */
+      g_set_error (&result->read_only_error, BP_ERROR, BP_ERROR_STORE_READ,
+                   _("The accounts file %s was written by a newer version of Integration Accounts "
+                     "(format %lld). Update the application to change accounts."),
+                   path, (long long) result->version);
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_STORE_READ, result->read_only_error->message);
+      return g_steal_pointer (&result);
     }
 
-  g_ptr_array_set_size (result->accounts, 0);
-  g_clear_pointer (&result->root, json_object_unref);
-  result->root = json_object_new ();
+  if (result != NULL)
+    {
+      if (not_ours != NULL)
+        make_read_only (result, not_ours, error);
+      return g_steal_pointer (&result);
+    }
+
+  result = store_contents_new_empty ();
   g_clear_error (&local_error);
 
   /* Not ours to move aside either: say what is wrong with it, and leave it. */
@@ -988,4 +1070,3 @@ bp_store_file_read (GFile   *file,
   g_propagate_error (error, g_steal_pointer (&local_error));
   return g_steal_pointer (&result);
 }
-

@@ -12,9 +12,19 @@ typedef struct
   GPtrArray  *accounts;          /* BpAccount, in file order */
   JsonObject *root;              /* the top-level members this version does not write */
   GError     *read_only_error;   /* set: the file must not be overwritten */
+  gint64      version;           /* the format version of the file; 0 when there was none */
 } BpStoreContents;
 
 void             bp_store_contents_free (BpStoreContents *contents);
+
+/* Judges the bytes of a store file, without touching any file: @contents
+ * (transfer full, with a NUL byte at @length, as g_file_load_contents()
+ * gives it) is parsed into the accounts and the other members. A file
+ * written by a newer version gives its members and no accounts (version
+ * says so). Returns NULL with @reason set to why the file cannot be used. */
+BpStoreContents *bp_store_contents_new_from_data (char   *contents,
+                                                  gsize   length,
+                                                  char  **reason);
 
 /* A missing file is an empty store. A file that cannot be used is moved to
  * accounts.json.corrupt-<timestamp> and reported (BP_ERROR_STORE_CORRUPT)

@@ -211,6 +211,15 @@ bp_account_read_string_member (JsonObject  *object,
       return FALSE;
     }
 
+  /* json-glib decodes a lone "\ud9a0" to bytes that are not UTF-8: they must
+   * not reach a label, nor be written back (found by tests/fuzz). */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
+                   _("The member “%s” is not valid text"), member);
+      return FALSE;
+    }
+
   g_free (*value);
   *value = g_strdup (json_node_get_string (node));
   return TRUE;

@@ -658,11 +658,13 @@ import_certificate (const SecretBuffer  *buffer,
 
 /* GnuTLS returns names as RFC 4514 strings, most specific first ("CN=a,O=b,C=US",
  * the order of `openssl -nameopt RFC2253`). A space after each separating
- * comma makes them readable; escaped commas ("\,") inside values stay. */
+ * comma makes them readable; escaped commas ("\,") inside values stay. The
+ * bytes come from the certificate: like the common name, the result is made
+ * valid UTF-8 for the labels that show it (found by tests/fuzz/fuzz-certificate). */
 static char *
 format_distinguished_name (const gnutls_datum_t *dn)
 {
-  GString *readable = g_string_sized_new (dn->size + 16);
+  g_autoptr(GString) readable = g_string_sized_new (dn->size + 16);
 
   for (unsigned int i = 0; i < dn->size; i++)
     {
@@ -675,7 +677,7 @@ format_distinguished_name (const gnutls_datum_t *dn)
         g_string_append_c (readable, ' ');
     }
 
-  return g_string_free (readable, FALSE);
+  return g_utf8_make_valid (readable->str, readable->len);
 }
 
 static char *

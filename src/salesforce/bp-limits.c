@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bp-error.h"
+#include "bp-json.h"
 #include "bp-limits.h"
 
 /* A limits body is a few kilobytes; anything near this is not one. */
@@ -868,6 +869,15 @@ read_limits (JsonObject *object,
           break;
         }
 
+      /* A name is shown and exported: one that is not text cannot be shown
+       * (json-glib decodes a lone "\ud9a0" to bytes that are not UTF-8;
+       * found by tests/fuzz/fuzz-limits). Skipped like a malformed entry. */
+      if (!bp_json_is_text (name))
+        {
+          (*n_skipped)++;
+          continue;
+        }
+
       limit = bp_limit_new (name, max, remaining);
 
       /* An entry with only Max and Remaining has no children to look for
@@ -961,7 +971,7 @@ bp_limits_new_from_json (const char  *data,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!bp_json_parser_load (parser, data, length, &local_error))
     {
       g_debug ("The limits are not JSON: %s", local_error->message);
       g_propagate_error (error, new_not_json_error ());

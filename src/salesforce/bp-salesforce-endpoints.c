@@ -104,10 +104,23 @@ bp_salesforce_get_login_url (const char  *account_url,
       if (normalized == NULL)
         return NULL;
 
-      /* Only scheme, host and port: the endpoints' paths are absolute. */
-      uri = g_uri_parse (normalized, G_URI_FLAGS_NONE, NULL);
-      g_assert (uri != NULL);
-      return g_uri_join (G_URI_FLAGS_NONE, "https", NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+      /* A Url of only white space is no Url, as validation says: the login
+       * host follows the Sandbox box (found by tests/fuzz/fuzz-url). */
+      if (*normalized == '\0')
+        return g_strdup (sandbox ? BP_SALESFORCE_SANDBOX_LOGIN_URL : BP_SALESFORCE_PRODUCTION_LOGIN_URL);
+
+      /* Only scheme, host and port: the endpoints' paths are absolute. Read
+       * the way bp_salesforce_normalize_url() read it, still encoded: decoded,
+       * a path such as "/%ce" is not UTF-8 and does not parse (found by
+       * tests/fuzz/fuzz-url). */
+      uri = g_uri_parse (normalized, G_URI_FLAGS_ENCODED, NULL);
+      if (uri == NULL)
+        {
+          g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID_URL,
+                               _("The Url is not a valid address."));
+          return NULL;
+        }
+      return g_uri_join (G_URI_FLAGS_ENCODED, "https", NULL, g_uri_get_host (uri), g_uri_get_port (uri),
                          "", NULL, NULL);
     }
 

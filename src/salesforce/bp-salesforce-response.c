@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "bp-error.h"
+#include "bp-json.h"
 #include "bp-salesforce-response.h"
 
 /* Server text quoted in a message: short enough for a dialog line. */
@@ -257,7 +258,7 @@ parse_json (const char *body,
     return NULL;
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, body, (gssize) length, NULL))
+  if (!bp_json_parser_load (parser, body, (gssize) length, NULL))
     return NULL;
 
   return json_parser_steal_root (parser);
@@ -267,12 +268,7 @@ static const char *
 get_string_member (JsonObject *object,
                    const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return bp_json_object_get_string (object, name);
 }
 
 gboolean

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bp-error.h"
+#include "bp-json.h"
 #include "bp-salesforce-client.h"
 #include "bp-salesforce-response.h"
 #include "bp-salesforce-tokens.h"
@@ -84,12 +85,7 @@ static const char *
 get_string_member (JsonObject *object,
                    const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return bp_json_object_get_string (object, name);
 }
 
 static GDateTime *
@@ -159,7 +155,7 @@ bp_salesforce_tokens_new_from_response (const char  *body,
     length = strlen (body);
 
   parser = json_parser_new_immutable ();
-  if (length == 0 || !json_parser_load_from_data (parser, body, length, NULL)
+  if (length == 0 || !bp_json_parser_load (parser, body, length, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, BP_ERROR, BP_ERROR_SALESFORCE,
