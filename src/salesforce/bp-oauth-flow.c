@@ -335,7 +335,8 @@ attempt_end (GTask              *task,
              GError             *error)
 {
   Attempt *attempt = g_task_get_task_data (task);
-  g_autoptr(GTask) keep = g_object_ref (task);
+  /* Held to the end of this function: ending may drop the last other reference. */
+  G_GNUC_UNUSED g_autoptr(GTask) keep = g_object_ref (task);
 
   g_assert ((tokens == NULL) != (error == NULL));
 
@@ -381,7 +382,7 @@ delivery_over_cb (gpointer user_data)
 {
   GTask *task = user_data;
   Attempt *attempt = g_task_get_task_data (task);
-  g_autoptr(GTask) keep = g_object_ref (task);
+  G_GNUC_UNUSED g_autoptr(GTask) keep = g_object_ref (task);
 
   g_clear_pointer (&attempt->delivery_source, g_source_unref);
   page_delivered (task);
