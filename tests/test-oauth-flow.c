@@ -814,6 +814,7 @@ test_ended_during_exchange (Fixture       *fixture,
   bp_oauth_flow_run_async (flow, NULL, bp_test_store_result_cb, &result);
   authorize = http_request ("GET", bp_oauth_flow_get_authorize_url (flow), NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (authorize);
 
   /* The browser brings the code back; Salesforce takes its time to answer. */
   bp_emulator_set_latency (fixture->emulator, 1500);

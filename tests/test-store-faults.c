@@ -897,7 +897,7 @@ test_killed_while_saving (void)
       g_assert_no_error (error);
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, N_ACCOUNTS);
       name = first_name (store);
-      g_assert_true (g_str_equal (name, "Version A") || g_str_equal (name, "Version B"));
+      g_assert_true (g_strcmp0 (name, "Version A") == 0 || g_strcmp0 (name, "Version B") == 0);
       g_assert_cmpuint (file_mode (path), ==, 0600);
     }
 
