@@ -868,7 +868,8 @@ static void
 show_account (BpWindow  *self,
               BpAccount *account)
 {
-  g_autoptr(BpAccount) keep = account != NULL ? g_object_ref (account) : NULL;
+  /* Held to the end: replacing the draft may drop the last other reference. */
+  G_GNUC_UNUSED g_autoptr(BpAccount) keep = account != NULL ? g_object_ref (account) : NULL;
 
   /* A draft is never replaced with its requested token still pending. */
   bp_window_salesforce_discard_token (self);
