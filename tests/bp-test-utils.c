@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "bp-account-store.h"
 #include "bp-test-utils.h"
 
 static gboolean
@@ -212,4 +213,37 @@ bp_test_time_factor (void)
     g_error ("BP_TEST_TIME_FACTOR=%s is not a number from 1 to 1000", value);
 
   return (guint) factor;
+}
+
+void
+bp_test_applied_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  BpTestOutcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+void
+bp_test_batch_applied_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  BpTestOutcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_apply_batch_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+void
+bp_test_deleted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  BpTestOutcome *outcome = user_data;
+
+  outcome->ok = bp_account_store_delete_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
+  outcome->done = TRUE;
 }

@@ -38,6 +38,29 @@ char     *bp_test_make_certificate_pem (GDateTime  *not_after);
  * malloc many times slower); 1 otherwise. */
 guint     bp_test_time_factor         (void);
 
+/* What an asynchronous store or keyring call ended with, for the callbacks
+ * below and bp_test_wait_until (&outcome.done, ...). The caller frees
+ * error and value. */
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  char     *value;
+} BpTestOutcome;
+
+/* GAsyncReadyCallbacks of BpAccountStore's apply, apply-batch and delete;
+ * user_data is a BpTestOutcome. */
+void      bp_test_applied_cb          (GObject      *object,
+                                       GAsyncResult *result,
+                                       gpointer      user_data);
+void      bp_test_batch_applied_cb    (GObject      *object,
+                                       GAsyncResult *result,
+                                       gpointer      user_data);
+void      bp_test_deleted_cb          (GObject      *object,
+                                       GAsyncResult *result,
+                                       gpointer      user_data);
+
 /* Asserts that the haystack does not contain the needle anywhere. */
 #define bp_test_assert_no_substring(haystack, length, needle) \
   g_assert_null (g_strstr_len ((haystack), (length), (needle)))

@@ -68,41 +68,12 @@ write_store_file (Fixture    *fixture,
 /* ------------------------------------------------------------------ */
 /* Waiting for the async calls                                         */
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Outcome;
-
-static void
-applied_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->ok = bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
-static void
-deleted_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->ok = bp_account_store_delete_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  Outcome *outcome = user_data;
+  BpTestOutcome *outcome = user_data;
 
   outcome->ok = bp_account_store_load_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
   outcome->done = TRUE;
@@ -113,7 +84,7 @@ secrets_loaded_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  Outcome *outcome = user_data;
+  BpTestOutcome *outcome = user_data;
 
   outcome->ok = bp_account_store_load_secrets_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
   outcome->done = TRUE;
@@ -124,9 +95,9 @@ apply (BpAccountStore  *store,
        BpAccount       *draft,
        GError         **error)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
-  bp_account_store_apply_async (store, draft, NULL, applied_cb, &outcome);
+  bp_account_store_apply_async (store, draft, NULL, bp_test_applied_cb, &outcome);
   bp_test_wait_until (&outcome.done, 20000);
   if (outcome.error != NULL)
     g_propagate_error (error, outcome.error);
@@ -138,9 +109,9 @@ delete_account (BpAccountStore  *store,
                 BpAccount       *account,
                 GError         **error)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
-  bp_account_store_delete_async (store, account, NULL, deleted_cb, &outcome);
+  bp_account_store_delete_async (store, account, NULL, bp_test_deleted_cb, &outcome);
   bp_test_wait_until (&outcome.done, 20000);
   if (outcome.error != NULL)
     g_propagate_error (error, outcome.error);
@@ -151,7 +122,7 @@ static gboolean
 load_async (BpAccountStore  *store,
             GError         **error)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
   bp_account_store_load_async (store, NULL, loaded_cb, &outcome);
   bp_test_wait_until (&outcome.done, 20000);
@@ -199,7 +170,7 @@ stored_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  Outcome *outcome = user_data;
+  BpTestOutcome *outcome = user_data;
 
   outcome->ok = bp_secret_store_store_finish (BP_SECRET_STORE (object), result, &outcome->error);
   outcome->done = TRUE;
@@ -211,7 +182,7 @@ keyring_store (BpSecretStore *secrets,
                const char    *kind,
                const char    *value)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
   bp_secret_store_store_async (secrets, account_id, kind, "test item", value, NULL, stored_cb, &outcome);
   bp_test_wait_until (&outcome.done, 20000);
@@ -372,7 +343,7 @@ test_round_trip (Fixture       *fixture,
 
   /* Loading the account's secrets brings it back into memory. */
   {
-    Outcome outcome = { 0 };
+    BpTestOutcome outcome = { 0 };
 
     bp_account_store_load_secrets_async (reloaded, loaded, NULL, secrets_loaded_cb, &outcome);
     bp_test_wait_until (&outcome.done, 20000);
@@ -1106,12 +1077,12 @@ test_queued_changes_run_in_order (Fixture       *fixture,
   g_autoptr(BpSalesforceAccount) a = make_account ("One");
   g_autoptr(BpSalesforceAccount) b = make_account ("Two");
   g_autoptr(BpSalesforceAccount) c = make_account ("one");
-  Outcome first = { 0 }, second = { 0 }, third = { 0 };
+  BpTestOutcome first = { 0 }, second = { 0 }, third = { 0 };
 
   /* Asked for at once; the third clashes with the first only once it is saved. */
-  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (a), NULL, applied_cb, &first);
-  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (b), NULL, applied_cb, &second);
-  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (c), NULL, applied_cb, &third);
+  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (a), NULL, bp_test_applied_cb, &first);
+  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (b), NULL, bp_test_applied_cb, &second);
+  bp_account_store_apply_async (fixture->store, BP_ACCOUNT (c), NULL, bp_test_applied_cb, &third);
   bp_test_wait_until (&third.done, 20000);
 
   g_assert_true (first.done && second.done);

@@ -188,60 +188,19 @@ unlimit_file_size (void)
 /* ------------------------------------------------------------------ */
 /* Waiting for the store and the keyring                               */
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-  char     *value;
-} Outcome;
-
-static void
-applied_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->ok = bp_account_store_apply_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
-static void
-batch_applied_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->ok = bp_account_store_apply_batch_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
-static void
-deleted_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->ok = bp_account_store_delete_finish (BP_ACCOUNT_STORE (object), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
 static void
 looked_up_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Outcome *outcome = user_data;
+  BpTestOutcome *outcome = user_data;
 
   outcome->value = bp_secret_store_lookup_finish (BP_SECRET_STORE (object), result, &outcome->error);
   outcome->done = TRUE;
 }
 
 static gboolean
-finish (Outcome  *outcome,
+finish (BpTestOutcome  *outcome,
         GError  **error)
 {
   bp_test_wait_until (&outcome->done, WAIT_MS);
@@ -256,9 +215,9 @@ apply (BpAccountStore  *store,
        BpAccount       *draft,
        GError         **error)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
-  bp_account_store_apply_async (store, draft, NULL, applied_cb, &outcome);
+  bp_account_store_apply_async (store, draft, NULL, bp_test_applied_cb, &outcome);
   return finish (&outcome, error);
 }
 
@@ -267,9 +226,9 @@ apply_batch (BpAccountStore  *store,
              GPtrArray       *drafts,
              GError         **error)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
-  bp_account_store_apply_batch_async (store, drafts, NULL, batch_applied_cb, &outcome);
+  bp_account_store_apply_batch_async (store, drafts, NULL, bp_test_batch_applied_cb, &outcome);
   return finish (&outcome, error);
 }
 
@@ -278,9 +237,9 @@ delete_account (BpAccountStore  *store,
                 BpAccount       *account,
                 GError         **error)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
-  bp_account_store_delete_async (store, account, NULL, deleted_cb, &outcome);
+  bp_account_store_delete_async (store, account, NULL, bp_test_deleted_cb, &outcome);
   return finish (&outcome, error);
 }
 
@@ -289,7 +248,7 @@ static char *
 keyring_lookup (BpSecretStore *secrets,
                 const char    *account_id)
 {
-  Outcome outcome = { 0 };
+  BpTestOutcome outcome = { 0 };
 
   bp_secret_store_lookup_async (secrets, account_id, BP_SECRET_KIND_CONSUMER_SECRET, NULL,
                                 looked_up_cb, &outcome);
