@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bp-account-editor.h"
+#include "bp-list-pacer.h"
 #include "bp-pending-token.h"
 #include "bp-salesforce-client.h"
 #include "bp-token-keeper.h"
@@ -25,12 +26,15 @@ struct _BpWindow
   BpTokenKeeper        *keeper;
   BpPendingToken       *pending_token;
 
-  /* The list: saved accounts, then the new unsaved draft, sorted, then filtered. */
+  /* The list: saved accounts, then the new unsaved draft, sorted, then
+   * filtered, then handed to the view a screenful a frame (bp-list-pacer.c). */
   GListStore           *unsaved;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
   GtkSortListModel     *sorted;
+  BpListPacer          *pacer;
   GtkSingleSelection   *selection;
+  BpAccount            *selected_before_sort;
   char                 *search_text;
 
   /* The pane: the account shown (saved, or the unsaved draft) and its draft. */

@@ -122,12 +122,35 @@ select_account (BpWindow  *self,
       position = find_position (self, account);
     }
 
+  bp_list_pacer_reveal (self->pacer, position);
   self->is_reverting_selection = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->is_reverting_selection = FALSE;
 
   if (position != GTK_INVALID_LIST_POSITION)
     gtk_widget_activate_action (GTK_WIDGET (self->account_list), "list.scroll-to-item", "u", position);
+}
+
+/* The list is paced (bp-list-pacer.c): an account that a new search or
+ * order moves past the rows shown so far leaves the selection model, which
+ * forgets it. Selects it again where it now is, if it is still listed. */
+static void
+keep_selected (BpWindow  *self,
+               BpAccount *account)
+{
+  guint position;
+
+  if (account == NULL || gtk_single_selection_get_selected_item (self->selection) == account)
+    return;
+
+  position = find_position (self, account);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  bp_list_pacer_reveal (self->pacer, position);
+  self->is_reverting_selection = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->is_reverting_selection = FALSE;
 }
 
 static gboolean
@@ -372,6 +395,7 @@ on_search_changed_cb (BpWindow       *self,
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   g_autofree char *old_text = g_steal_pointer (&self->search_text);
+  g_autoptr(BpAccount) selected = NULL;
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   if (*text != '\0')
@@ -386,7 +410,12 @@ on_search_changed_cb (BpWindow       *self,
   else if (self->search_text == NULL || strstr (old_text, self->search_text) != NULL)
     change = GTK_FILTER_CHANGE_LESS_STRICT;
 
+  selected = gtk_single_selection_get_selected_item (self->selection);
+  if (selected != NULL)
+    g_object_ref (selected);
+  bp_list_pacer_restart (self->pacer, gtk_single_selection_get_selected (self->selection));
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  keep_selected (self, selected);
   update_list_page (self);
 }
 
@@ -1430,6 +1459,30 @@ model_items_changed_cb (BpWindow   *self,
 }
 
 static void
+sorter_changed_cb (BpWindow        *self,
+                   GtkSorterChange  change,
+                   GtkSorter       *sorter)
+{
+  if (self->pacer == NULL)
+    return;
+
+  g_clear_object (&self->selected_before_sort);
+  g_set_object (&self->selected_before_sort, gtk_single_selection_get_selected_item (self->selection));
+  bp_list_pacer_restart (self->pacer, gtk_single_selection_get_selected (self->selection));
+}
+
+static void
+sorted_cb (BpWindow        *self,
+           GtkSorterChange  change,
+           GtkSorter       *sorter)
+{
+  g_autoptr(BpAccount) selected = g_steal_pointer (&self->selected_before_sort);
+
+  if (self->pacer != NULL)
+    keep_selected (self, selected);
+}
+
+static void
 set_store (BpWindow       *self,
            BpAccountStore *store)
 {
@@ -1443,6 +1496,13 @@ set_store (BpWindow       *self,
   g_list_store_append (sources, self->unsaved);
   all = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sources)));
 
+  /* Connected before the sort model connects, so that the pacer shows a
+   * screenful only before a new order replaces every row. */
+  g_signal_connect_object (gtk_column_view_get_sorter (self->account_list), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->account_list), "changed",
+                           G_CALLBACK (sorted_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+
   /* Sorted first, then filtered: a key press in the search only filters
    * what is already sorted, and never sorts 10,000 accounts again. */
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (all),
@@ -1450,7 +1510,8 @@ set_store (BpWindow       *self,
   self->filter = gtk_custom_filter_new (account_matches_search, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
                                               g_object_ref (GTK_FILTER (self->filter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  self->pacer = bp_list_pacer_new (G_LIST_MODEL (self->filtered), GTK_WIDGET (self->account_list));
+  self->selection = gtk_single_selection_new (g_object_ref (bp_list_pacer_get_model (self->pacer)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -1494,6 +1555,8 @@ bp_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->pacer);
+  g_clear_object (&self->selected_before_sort);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-list-pacer"
+
+#include "config.h"
+
+#include "bp-list-pacer.h"
+
+/* Hands a list view its items a screenful at a time, one screenful per frame.
+ *
+ * GTK 4.8's GtkListView (and so GtkColumnView) builds a row for each of the
+ * first 200 items around its anchor, whatever its height
+ * (GTK_LIST_VIEW_MAX_LIST_ITEMS in gtklistview.c). With 10,000 accounts the
+ * first frame with the list, and a search that changes the first 200 shown
+ * (clearing it, say), paid for building 200 rows of which twenty are seen:
+ * ~430 M instructions, 60 ms and more on the machine of docs/performance.md.
+ *
+ * The view shows a GtkSliceListModel of the model: the first screenful, then
+ * another screenful each frame until GTK's 200 rows are built, then all of
+ * it. A frame never builds more than a screenful of rows, and the screenful
+ * the administrator looks at is drawn first. Positions are the model's, so a
+ * selection made in the view is valid in the model; bp_list_pacer_reveal()
+ * makes a position shown at once, before selecting or scrolling to it.
+ *
+ * Where GTK builds only the rows it shows the pacer costs a few
+ * items-changed signals a search and nothing else. */
+
+/* Rows are never shorter than this (a line of text and its padding), so a
+ * screenful counted with it is never short of the rows that fit. */
+#define MIN_ROW_HEIGHT 24
+
+/* Beyond this many items GTK 4.8 builds no more rows, so the rest may be
+ * added at once: it costs the view's bookkeeping only. */
+#define GTK_BUILT_ROWS (200 + 2 * 2)
+
+/* When the view is not allocated yet: a tall screen. */
+#define FALLBACK_HEIGHT 1080
+
+struct _BpListPacer
+{
+  GObject            parent_instance;
+
+  GListModel        *model;
+  GtkSliceListModel *slice;
+  GtkWidget         *view;   /* weak: its frame clock paces us */
+  guint              tick_id;
+  gboolean           is_first_tick;
+};
+
+G_DEFINE_FINAL_TYPE (BpListPacer, bp_list_pacer, G_TYPE_OBJECT)
+
+/* How many rows fill the view now, or would fill its window. */
+static guint
+get_screenful (BpListPacer *self)
+{
+  int width = 0;
+  int height = 0;
+
+  if (self->view != NULL)
+    {
+      GtkRoot *root = gtk_widget_get_root (self->view);
+
+      height = gtk_widget_get_height (self->view);
+      if (height <= 0 && GTK_IS_WINDOW (root))
+        gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+    }
+  if (height <= 0)
+    height = FALLBACK_HEIGHT;
+
+  return (guint) height / MIN_ROW_HEIGHT + 2;
+}
+
+gboolean
+bp_list_pacer_is_complete (BpListPacer *self)
+{
+  g_return_val_if_fail (BP_IS_LIST_PACER (self), FALSE);
+
+  return gtk_slice_list_model_get_size (self->slice) >= g_list_model_get_n_items (self->model);
+}
+
+static void
+set_size (BpListPacer *self,
+          guint        size)
+{
+  /* Past GTK's rows the rest costs no widget: show it all, and keep showing
+   * whatever the model gains. */
+  if (size >= GTK_BUILT_ROWS)
+    size = G_MAXUINT;
+
+  if (size != gtk_slice_list_model_get_size (self->slice))
+    gtk_slice_list_model_set_size (self->slice, size);
+}
+
+static gboolean
+tick_cb (GtkWidget     *view,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  BpListPacer *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+
+  /* The first tick comes in the frame that draws the first screenful: it
+   * stays that frame's only rows. */
+  if (self->is_first_tick)
+    self->is_first_tick = FALSE;
+  else if (!bp_list_pacer_is_complete (self))
+    set_size (self, size + get_screenful (self));
+
+  if (!bp_list_pacer_is_complete (self))
+    return G_SOURCE_CONTINUE;
+
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_growth (BpListPacer *self)
+{
+  if (self->tick_id != 0 || self->view == NULL || bp_list_pacer_is_complete (self))
+    return;
+
+  self->is_first_tick = TRUE;
+  self->tick_id = gtk_widget_add_tick_callback (self->view, tick_cb, self, NULL);
+}
+
+static void
+model_items_changed_cb (BpListPacer *self,
+                        guint        position,
+                        guint        removed,
+                        guint        added,
+                        GListModel  *model)
+{
+  if (added > 0)
+    schedule_growth (self);
+}
+
+/* Shows the first screenful only, and grows from there frame by frame. For
+ * a change that may replace most of what is shown, such as a new search or
+ * order: call it before the change, so that the change reaches a screenful
+ * of rows, not 200. Items up to @keep (the selection: a selection model
+ * forgets an item that leaves it) stay shown. */
+void
+bp_list_pacer_restart (BpListPacer *self,
+                       guint        keep)
+{
+  guint size;
+
+  g_return_if_fail (BP_IS_LIST_PACER (self));
+
+  size = get_screenful (self);
+  if (keep != GTK_INVALID_LIST_POSITION && keep >= size)
+    size = keep + 1;
+  if (gtk_slice_list_model_get_size (self->slice) > size)
+    gtk_slice_list_model_set_size (self->slice, size);
+  schedule_growth (self);
+}
+
+/* Makes @position shown now, with a screenful after it, so that it can be
+ * selected and scrolled to. */
+void
+bp_list_pacer_reveal (BpListPacer *self,
+                      guint        position)
+{
+  guint size;
+
+  g_return_if_fail (BP_IS_LIST_PACER (self));
+
+  size = gtk_slice_list_model_get_size (self->slice);
+  if (position == GTK_INVALID_LIST_POSITION || position < size)
+    return;
+
+  set_size (self, position + get_screenful (self));
+  schedule_growth (self);
+}
+
+GListModel *
+bp_list_pacer_get_model (BpListPacer *self)
+{
+  g_return_val_if_fail (BP_IS_LIST_PACER (self), NULL);
+
+  return G_LIST_MODEL (self->slice);
+}
+
+static void
+bp_list_pacer_dispose (GObject *object)
+{
+  BpListPacer *self = BP_LIST_PACER (object);
+
+  if (self->tick_id != 0 && self->view != NULL)
+    gtk_widget_remove_tick_callback (self->view, self->tick_id);
+  self->tick_id = 0;
+  g_clear_weak_pointer (&self->view);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->slice);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (bp_list_pacer_parent_class)->dispose (object);
+}
+
+static void
+bp_list_pacer_class_init (BpListPacerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = bp_list_pacer_dispose;
+}
+
+static void
+bp_list_pacer_init (BpListPacer *self)
+{
+}
+
+/* Paces @model into @view, which should show bp_list_pacer_get_model(). */
+BpListPacer *
+bp_list_pacer_new (GListModel *model,
+                   GtkWidget  *view)
+{
+  BpListPacer *self;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (view), NULL);
+
+  self = g_object_new (BP_TYPE_LIST_PACER, NULL);
+  self->model = g_object_ref (model);
+  g_set_weak_pointer (&self->view, view);
+  self->slice = gtk_slice_list_model_new (g_object_ref (model), 0, get_screenful (self));
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
+  schedule_growth (self);
+
+  return self;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BP_TYPE_LIST_PACER (bp_list_pacer_get_type ())
+
+G_DECLARE_FINAL_TYPE (BpListPacer, bp_list_pacer, BP, LIST_PACER, GObject)
+
+BpListPacer *bp_list_pacer_new         (GListModel  *model,
+                                        GtkWidget   *view);
+GListModel  *bp_list_pacer_get_model   (BpListPacer *self);
+void         bp_list_pacer_restart     (BpListPacer *self,
+                                        guint        keep);
+void         bp_list_pacer_reveal      (BpListPacer *self,
+                                        guint        position);
+gboolean     bp_list_pacer_is_complete (BpListPacer *self);
+
+G_END_DECLS
