@@ -643,6 +643,95 @@ test_sorting (Fixture       *fixture,
   g_assert_cmpstr (by_token, ==, "Production|UAT sandbox");   /* Authorized < Not set */
 }
 
+/* 600 accounts: more than GTK 4.8 builds rows for (200). The view gets them a
+ * screenful a frame (bp-list-pacer.c), and an account selected far down
+ * stays selected through a search and a new order, although it leaves the
+ * rows shown for a moment each time. */
+#define N_LONG_LIST 600
+
+static char *
+make_long_list (void)
+{
+  GString *json = g_string_new ("{\"version\": 1, \"accounts\": [");
+
+  for (guint i = 0; i < N_LONG_LIST; i++)
+    g_string_append_printf (json,
+                            "%s{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-%012u\", \"type\": \"salesforce\","
+                            " \"name\": \"Account %03u\", \"url\": \"https://t%03u.my.salesforce.com/\","
+                            " \"idp-login-url\": \"/\"}",
+                            i > 0 ? ", " : "", i, i, i);
+  g_string_append (json, "]}");
+  return g_string_free (json, FALSE);
+}
+
+static gboolean
+list_is_complete (gpointer data)
+{
+  return g_list_model_get_n_items (list_model (data)) == N_LONG_LIST;
+}
+
+static const char *
+selected_name (Fixture *fixture)
+{
+  BpAccount *account = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (list_model (fixture)));
+
+  return account != NULL ? bp_account_get_name (account) : NULL;
+}
+
+static void
+test_long_list_is_paced (Fixture       *fixture,
+                         gconstpointer  contents)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (fixture->window), is_column_view, NULL));
+  GtkWidget *entry = bp_test_find_widget (GTK_WIDGET (fixture->window), is_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  g_autoptr(GtkColumnViewColumn) name = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+  GtkColumnView *other_view;
+  BpWindow *other;
+
+  /* A window is given a screenful of a long list before its first frame... */
+  other = bp_window_new (NULL, fixture->store);
+  other_view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (other), is_column_view, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (other_view))), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (other_view))), <, 100);
+  gtk_window_destroy (GTK_WINDOW (other));
+
+  /* ... and every account, in order, a few frames after it. */
+  bp_test_wait_for (list_is_complete, fixture);
+  g_assert_cmpuint (position_of (fixture, "Account 000"), ==, 0);
+  g_assert_cmpuint (position_of (fixture, "Account 599"), ==, N_LONG_LIST - 1);
+
+  select_by_name (fixture, "Account 500");
+  g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "Account 500");
+
+  /* A search that keeps it: still selected. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "account 5");
+  bp_test_spin (400);   /* the search entry waits a little before it reports */
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (fixture)), ==, 100);
+  g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
+
+  /* Widening the search moves it from the top, where the new rows start, to
+   * position 500: still selected. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  bp_test_spin (400);
+  bp_test_wait_for (list_is_complete, fixture);
+  g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
+  g_assert_cmpuint (position_of (fixture, "Account 500"), ==, 500);
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "Account 500");
+
+  /* A new order moves an account from the first rows to the last: still
+   * selected. */
+  select_by_name (fixture, "Account 010");
+  gtk_column_view_sort_by_column (view, name, GTK_SORT_DESCENDING);
+  g_assert_cmpstr (selected_name (fixture), ==, "Account 010");
+  bp_test_wait_for (list_is_complete, fixture);
+  g_assert_cmpuint (position_of (fixture, "Account 010"), ==, N_LONG_LIST - 11);
+  g_assert_cmpstr (selected_name (fixture), ==, "Account 010");
+
+  /* The pane follows the selection only. */
+  g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "Account 010");
+}
+
 static void
 test_failed_apply_keeps_edits (Fixture       *fixture,
                                gconstpointer  contents)
@@ -865,6 +954,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *long_list = NULL;
+
   g_test_init (&argc, &argv, NULL);
 
   /* Without a display GTK cannot start; that is a failure under build-aux/test. */
@@ -875,6 +966,8 @@ main (int   argc,
     }
 
   (void) store_is_idle;
+
+  long_list = make_long_list ();
 
 #define ADD(path, contents, func) \
   g_test_add (path, Fixture, contents, fixture_set_up, func, fixture_tear_down)
@@ -891,6 +984,7 @@ main (int   argc,
   ADD ("/window/delete-with-confirmation", two_accounts, test_delete_with_confirmation);
   ADD ("/window/search-filters", two_accounts, test_search_filters);
   ADD ("/window/sorting", two_accounts, test_sorting);
+  ADD ("/window/long-list-is-paced", long_list, test_long_list_is_paced);
   ADD ("/window/failed-apply-keeps-edits", two_accounts, test_failed_apply_keeps_edits);
   ADD ("/window/preferences", NULL, test_preferences);
   ADD ("/window/shortcuts-window", NULL, test_shortcuts_window);
