@@ -12,8 +12,16 @@ G_DECLARE_FINAL_TYPE (BpListPacer, bp_list_pacer, BP, LIST_PACER, GObject)
 BpListPacer *bp_list_pacer_new         (GListModel  *model,
                                         GtkWidget   *view);
 GListModel  *bp_list_pacer_get_model   (BpListPacer *self);
-void         bp_list_pacer_restart     (BpListPacer *self,
-                                        guint        keep);
+/* How many of the first @n_rows items shown the coming change replaces,
+ * counting no further than @enough. */
+typedef guint (*BpListPacerCountReplaced) (guint    n_rows,
+                                           guint    enough,
+                                           gpointer user_data);
+
+void         bp_list_pacer_prepare_change (BpListPacer             *self,
+                                           guint                    keep,
+                                           BpListPacerCountReplaced count_replaced,
+                                           gpointer                 user_data);
 void         bp_list_pacer_reveal      (BpListPacer *self,
                                         guint        position);
 gboolean     bp_list_pacer_is_complete (BpListPacer *self);

@@ -368,14 +368,13 @@ get_url (BpAccount *account)
   return BP_IS_SALESFORCE_ACCOUNT (account) ? bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (account)) : "";
 }
 
+/* @text: case-folded, or NULL for no search. */
 static gboolean
-account_matches_search (gpointer item,
-                        gpointer user_data)
+account_matches_text (BpWindow   *self,
+                      BpAccount  *account,
+                      const char *text)
 {
-  BpWindow *self = user_data;
-  BpAccount *account = item;
-
-  if (self->search_text == NULL)
+  if (text == NULL)
     return TRUE;
 
   /* The unsaved draft stays visible: it is what is being edited. */
@@ -383,10 +382,78 @@ account_matches_search (gpointer item,
     return TRUE;
 
   return strstr (get_derived_text (account, DERIVED_FOLDED_NAME, bp_account_get_name (account), fold_case),
-                 self->search_text) != NULL
-         || strstr (get_type_text (account, FALSE, fold_case), self->search_text) != NULL
-         || strstr (get_derived_text (account, DERIVED_FOLDED_URL, get_url (account), fold_case),
-                    self->search_text) != NULL;
+                 text) != NULL
+         || strstr (get_type_text (account, FALSE, fold_case), text) != NULL
+         || strstr (get_derived_text (account, DERIVED_FOLDED_URL, get_url (account), fold_case), text) != NULL;
+}
+
+static gboolean
+account_matches_search (gpointer item,
+                        gpointer user_data)
+{
+  BpWindow *self = user_data;
+
+  return account_matches_text (self, item, self->search_text);
+}
+
+typedef struct
+{
+  BpWindow        *self;
+  const char      *old_text;
+  GtkFilterChange  change;
+} SearchChange;
+
+/* Further than this the count of replaced rows gives up and says "many":
+ * a sparse old search would have it look at every account. */
+#define MAX_ACCOUNTS_TO_COUNT 2000
+
+/* For the pacer (bp-list-pacer.c): how many of the first @n_rows accounts
+ * listed a new search replaces. */
+static guint
+count_replaced_rows (guint    n_rows,
+                     guint    enough,
+                     gpointer user_data)
+{
+  SearchChange *search = user_data;
+  BpWindow *self = search->self;
+  guint replaced = 0;
+
+  if (search->change == GTK_FILTER_CHANGE_MORE_STRICT)
+    {
+      /* It only hides accounts: the row of each one hidden goes to one from
+       * further down. */
+      for (guint i = 0; i < n_rows && replaced < enough; i++)
+        {
+          g_autoptr(BpAccount) account = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+
+          if (!account_matches_text (self, account, self->search_text))
+            replaced++;
+        }
+    }
+  else
+    {
+      GListModel *all = G_LIST_MODEL (self->sorted);
+      guint n_all = g_list_model_get_n_items (all);
+      guint old_rank = 0;
+      guint i;
+
+      /* Every account, listed or not, up to the last row: each one it shows
+       * or hides there changes a row. */
+      for (i = 0; i < n_all && old_rank < n_rows && replaced < enough && i < MAX_ACCOUNTS_TO_COUNT; i++)
+        {
+          g_autoptr(BpAccount) account = g_list_model_get_item (all, i);
+          gboolean was_listed = account_matches_text (self, account, search->old_text);
+
+          if (was_listed != account_matches_text (self, account, self->search_text))
+            replaced++;
+          if (was_listed)
+            old_rank++;
+        }
+      if (i == MAX_ACCOUNTS_TO_COUNT)
+        return enough;
+    }
+
+  return replaced;
 }
 
 static void
@@ -397,6 +464,7 @@ on_search_changed_cb (BpWindow       *self,
   g_autofree char *old_text = g_steal_pointer (&self->search_text);
   g_autoptr(BpAccount) selected = NULL;
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+  SearchChange search;
 
   if (*text != '\0')
     self->search_text = g_utf8_casefold (text, -1);
@@ -413,7 +481,9 @@ on_search_changed_cb (BpWindow       *self,
   selected = gtk_single_selection_get_selected_item (self->selection);
   if (selected != NULL)
     g_object_ref (selected);
-  bp_list_pacer_restart (self->pacer, gtk_single_selection_get_selected (self->selection));
+  search = (SearchChange) { self, old_text, change };
+  bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection),
+                                count_replaced_rows, &search);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
   keep_selected (self, selected);
   update_list_page (self);
@@ -1442,6 +1512,16 @@ bp_window_get_store (BpWindow *self)
   return self->store;
 }
 
+/* Whether every account the search lets through has reached the list view
+ * (bp-list-pacer.c): for build-aux/bench and the tests. */
+gboolean
+bp_window_is_list_complete (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  return self->pacer == NULL || bp_list_pacer_is_complete (self->pacer);
+}
+
 static void
 model_items_changed_cb (BpWindow   *self,
                         guint       position,
@@ -1468,7 +1548,7 @@ sorter_changed_cb (BpWindow        *self,
 
   g_clear_object (&self->selected_before_sort);
   g_set_object (&self->selected_before_sort, gtk_single_selection_get_selected_item (self->selection));
-  bp_list_pacer_restart (self->pacer, gtk_single_selection_get_selected (self->selection));
+  bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection), NULL, NULL);
 }
 
 static void
