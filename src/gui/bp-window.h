@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (BpWindow, bp_window, BP, WINDOW, GtkApplicationWindow)
 BpWindow       *bp_window_new        (GtkApplication *application,
                                       BpAccountStore *store);
 BpAccountStore *bp_window_get_store  (BpWindow       *self);
+gboolean        bp_window_is_list_complete (BpWindow   *self);
 void            bp_window_show_error (BpWindow       *self,
                                       const char     *message);
 /* The same banner for news that is not an error (an import's result). */

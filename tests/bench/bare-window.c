@@ -24,8 +24,9 @@ after_paint_cb (GdkFrameClock *clock,
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
 
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, window);
-  printf ("bp-bench: first-frame-us=%" G_GINT64_FORMAT " content-frame-us=%" G_GINT64_FORMAT " renderer=%s\n",
-          elapsed, elapsed, G_OBJECT_TYPE_NAME (renderer));
+  printf ("bp-bench: first-frame-us=%" G_GINT64_FORMAT " content-frame-us=%" G_GINT64_FORMAT
+          " complete-frame-us=%" G_GINT64_FORMAT " renderer=%s\n",
+          elapsed, elapsed, elapsed, G_OBJECT_TYPE_NAME (renderer));
   fflush (stdout);
   g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
 }

@@ -18,12 +18,13 @@
  * JSON line about it:
  *
  *   bp-bench-launch COMMAND [ARGS...]
- *   {"first_frame_us": 61234, "content_frame_us": 63000, "renderer": "GskCairoRenderer", "maxrss_kb": 28000}
+ *   {"first_frame_us": 61234, "content_frame_us": 63000, "complete_frame_us": 70000,
+ *    "renderer": "GskCairoRenderer", "maxrss_kb": 28000}
  *
  * The child reads the CLOCK_MONOTONIC time (µs) just before execvp() and
  * finds it in BP_BENCH_EXEC_TIME: the program (Integration Accounts, or the
  * bare window) prints "bp-bench: first-frame-us=… content-frame-us=…
- * renderer=…" at its first frame and quits. Peak RSS is the child's
+ * complete-frame-us=… renderer=…" once its list is complete, and quits. Peak RSS is the child's
  * ru_maxrss from wait4(). A child that says nothing within 60 s is killed. */
 
 #define TIMEOUT_S 60
@@ -42,6 +43,7 @@ main (int    argc,
   const char *line;
   gint64 first = -1;
   gint64 content = -1;
+  gint64 complete = -1;
   char renderer[128] = "unknown";
 
   if (argc < 2)
@@ -89,15 +91,16 @@ main (int    argc,
   line = strstr (output->str, "bp-bench: ");
   if (line == NULL
       || sscanf (line, "bp-bench: first-frame-us=%" G_GINT64_FORMAT " content-frame-us=%" G_GINT64_FORMAT
-                 " renderer=%127s", &first, &content, renderer) != 3)
+                 " complete-frame-us=%" G_GINT64_FORMAT " renderer=%127s", &first, &content, &complete, renderer) != 4)
     {
       g_printerr ("bp-bench-launch: %s printed no probe line (status %d)\n", argv[1], status);
       return 1;
     }
 
   printf ("{\"first_frame_us\": %" G_GINT64_FORMAT ", \"content_frame_us\": %" G_GINT64_FORMAT
+          ", \"complete_frame_us\": %" G_GINT64_FORMAT
           ", \"renderer\": \"%s\", \"maxrss_kb\": %ld, \"exit_status\": %d}\n",
-          first, content, renderer, usage.ru_maxrss,
+          first, content, complete, renderer, usage.ru_maxrss,
           WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
   g_string_free (output, TRUE);
 

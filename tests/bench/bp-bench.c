@@ -416,6 +416,12 @@ search_done (gpointer data)
   return state->n_changed >= state->expected;
 }
 
+static gboolean
+list_complete (gpointer data)
+{
+  return bp_window_is_list_complete (BP_WINDOW (data));
+}
+
 /* One keystroke: a character typed at the end, or Backspace (@c == 0). */
 static void
 type_key (GtkEditable *editable,
@@ -442,6 +448,7 @@ bench_search (const char *source)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GArray) drawn = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) filtered = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) completed = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *path = copy_store (source);
   g_autoptr(BpAccountStore) store = open_store (path);
   g_autoptr(GString) keys = g_string_new (NULL);
@@ -474,6 +481,7 @@ bench_search (const char *source)
     {
       gint64 start;
       gint64 end;
+      gint64 complete;
 
       /* A fast typist: a key every ~120 ms. */
       spin (120);
@@ -481,11 +489,15 @@ bench_search (const char *source)
       start = now_us ();
       type_key (editable, keys->str[i] == '\b' ? 0 : keys->str[i]);
       end = wait_for_frame (GTK_WIDGET (window), search_done, &state, "the filtered list");
+      complete = end;
+      if (!bp_window_is_list_complete (window))
+        complete = wait_for_frame (GTK_WIDGET (window), list_complete, window, "the whole filtered list");
 
       /* The first query is the warm-up. */
       if (i < strlen (queries[0]) * 2)
         continue;
       add_sample (drawn, start, end);
+      add_sample (completed, start, complete);
       {
         double ms = (state.changed_at - start) / 1000.0;
 
@@ -499,6 +511,7 @@ bench_search (const char *source)
   json_builder_set_member_name (builder, "search_delay_ms");
   json_builder_add_int_value (builder, search_delay);
   add_samples (builder, "keystroke_to_drawn", drawn);
+  add_samples (builder, "keystroke_to_list_complete", completed);
   add_samples (builder, "keystroke_to_filtered", filtered);
   json_builder_end_object (builder);
   print_result (builder);
