@@ -24,9 +24,9 @@
  * Where GTK builds only the rows it shows the pacer costs a few
  * items-changed signals a search and nothing else. */
 
-/* Rows are never shorter than this (a line of text and its padding), so a
- * screenful counted with it is never short of the rows that fit. */
-#define MIN_ROW_HEIGHT 24
+/* Before the view has rows to measure: rows are never shorter than this (a
+ * line of small text), so a screenful counted with it is never short. */
+#define MIN_ROW_HEIGHT 16
 
 /* Beyond this many items GTK 4.8 builds no more rows, so the rest may be
  * added at once: it costs the view's bookkeeping only. */
@@ -48,12 +48,23 @@ struct _BpListPacer
 
 G_DEFINE_FINAL_TYPE (BpListPacer, bp_list_pacer, G_TYPE_OBJECT)
 
-/* How many rows fill the view now, or would fill its window. */
+/* How many rows fill the view: from its scrolling, which knows the height
+ * of the rows shown so far, or else from its window's height. */
 static guint
 get_screenful (BpListPacer *self)
 {
+  guint n_items = self->slice != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->slice)) : 0;
   int width = 0;
   int height = 0;
+
+  if (self->view != NULL && GTK_IS_SCROLLABLE (self->view) && n_items > 0)
+    {
+      GtkAdjustment *rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
+      double row_height = rows != NULL ? gtk_adjustment_get_upper (rows) / n_items : 0;
+
+      if (row_height >= 1 && gtk_adjustment_get_page_size (rows) > 0)
+        return (guint) (gtk_adjustment_get_page_size (rows) / row_height) + 3;
+    }
 
   if (self->view != NULL)
     {
