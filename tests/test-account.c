@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include <gnutls/gnutls.h>
@@ -224,6 +225,41 @@ make_certificate (GTimeSpan not_before_from_now,
 }
 
 /* Problems */
+
+/* bp_account_make_sort_key() makes ASCII names' keys itself: they must be
+ * the keys GLib makes, in every locale at hand, so that they sort alike
+ * among themselves and among names that are not ASCII. */
+static void
+test_sort_key (void)
+{
+  static const char * const names[] = {
+    "Production", "production", "PRODUCTION", "UAT sandbox", "uat-sandbox", "Acme #0042", "Acme #42", "",
+    "Zeta", "a b", "A_B", "~tilde", "1st", "Émile", "Ärger", "Zürich", NULL
+  };
+  static const char * const locales[] = { "C.UTF-8", "en_US.UTF-8", "de_DE.UTF-8", "C" };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  guint n_tried = 0;
+
+  for (guint l = 0; l < G_N_ELEMENTS (locales); l++)
+    {
+      if (setlocale (LC_ALL, locales[l]) == NULL)
+        continue;
+      n_tried++;
+
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          g_autofree char *folded = g_utf8_casefold (names[i], -1);
+          g_autofree char *expected = g_utf8_collate_key (folded, -1);
+          g_autofree char *key = bp_account_make_sort_key (names[i]);
+
+          g_test_message ("%s: “%s”", locales[l], names[i]);
+          g_assert_cmpstr (key, ==, expected);
+        }
+    }
+
+  setlocale (LC_ALL, saved);
+  g_assert_cmpuint (n_tried, >, 0);
+}
 
 static void
 test_problems (void)
@@ -1406,6 +1442,7 @@ main (int   argc,
   g_test_add_func ("/account/url/normalize", test_url_normalize);
   g_test_add_func ("/account/url/validate", test_url_validate);
   g_test_add_func ("/account/name", test_name);
+  g_test_add_func ("/account/sort-key", test_sort_key);
   g_test_add_func ("/account/all-problems", test_all_problems);
   g_test_add_func ("/account/idp-login-url", test_idp_login_url);
   g_test_add_func ("/account/idp-certificate", test_idp_certificate);

@@ -9,6 +9,7 @@
 
 #include "bp-account-private.h"
 #include "bp-error.h"
+#include "bp-json.h"
 #include "bp-salesforce-account.h"
 
 typedef struct
@@ -213,7 +214,7 @@ bp_account_read_string_member (JsonObject  *object,
 
   /* json-glib decodes a lone "\ud9a0" to bytes that are not UTF-8: they must
    * not reach a label, nor be written back (found by tests/fuzz). */
-  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+  if (!bp_json_validate_utf8 (json_node_get_string (node), strlen (json_node_get_string (node))))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
                    _("The member “%s” is not valid text"), member);
@@ -526,6 +527,46 @@ get_normalized_name (BpAccount *self)
   return priv->normalized_name;
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if ((guchar) *text >= 0x80)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* g_utf8_collate_key (g_utf8_casefold (@text)): where the locale's charset
+ * is UTF-8, as it nearly always is, GLib's key is strxfrm() of the text in
+ * Unicode normal form, which an ASCII text already is, and casefolding ASCII
+ * is lowering its case; for such a text the key is made here directly. It
+ * was half the time taken to make a key, and a key is made for each account
+ * read (tests/test-account.c compares both ways). */
+char *
+bp_account_make_sort_key (const char *text)
+{
+  g_autofree char *folded = NULL;
+  const char *charset;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (g_get_charset (&charset) && is_ascii (text))
+    {
+      gsize length;
+      char *key;
+
+      folded = g_ascii_strdown (text, -1);
+      length = strxfrm (NULL, folded, 0);
+      key = g_malloc (length + 1);
+      strxfrm (key, folded, length + 1);
+      return key;
+    }
+
+  folded = g_utf8_casefold (text, -1);
+  return g_utf8_collate_key (folded, -1);
+}
+
 const char *
 bp_account_get_name_sort_key (BpAccount *self)
 {
@@ -535,11 +576,7 @@ bp_account_get_name_sort_key (BpAccount *self)
 
   priv = bp_account_get_instance_private (self);
   if (priv->name_sort_key == NULL)
-    {
-      g_autofree char *folded = g_utf8_casefold (priv->name, -1);
-
-      priv->name_sort_key = g_utf8_collate_key (folded, -1);
-    }
+    priv->name_sort_key = bp_account_make_sort_key (priv->name);
 
   return priv->name_sort_key;
 }

@@ -93,6 +93,7 @@ char                *bp_account_normalize_name        (const char  *name);
 /* The key to sort names by, as GtkStringSorter does (ignoring case, in the
  * locale's order): compare with strcmp(). Made once until the name changes. */
 const char          *bp_account_get_name_sort_key     (BpAccount   *self);
+char                *bp_account_make_sort_key         (const char  *text);
 
 /* The registry of account types this build supports, in display order. */
 void                 bp_account_types_ensure          (void);

@@ -36,4 +36,9 @@ const char *bp_json_object_get_string (JsonObject  *object,
 /* TRUE when @text is valid UTF-8: for member names, which come from the same decoder. */
 gboolean    bp_json_is_text           (const char  *text);
 
+/* g_utf8_validate() of @length bytes (NUL refused), fast on text that is
+ * mostly ASCII. */
+gboolean    bp_json_validate_utf8     (const char  *text,
+                                       gsize        length);
+
 G_END_DECLS

@@ -346,15 +346,6 @@ fold_case (const char *text)
   return g_utf8_casefold (text, -1);
 }
 
-/* What GtkStringSorter compares (it ignores case by default). */
-static char *
-make_sort_key (const char *text)
-{
-  g_autofree char *folded = g_utf8_casefold (text, -1);
-
-  return g_utf8_collate_key (folded, -1);
-}
-
 /* What g_utf8_collate() compares. */
 static char *
 make_collate_key (const char *text)
@@ -720,8 +711,8 @@ compare_types_cb (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
-  return strcmp (get_type_text ((BpAccount *) a, TRUE, make_sort_key),
-                 get_type_text ((BpAccount *) b, TRUE, make_sort_key));
+  return strcmp (get_type_text ((BpAccount *) a, TRUE, bp_account_make_sort_key),
+                 get_type_text ((BpAccount *) b, TRUE, bp_account_make_sort_key));
 }
 
 static int
