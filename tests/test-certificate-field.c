@@ -712,7 +712,7 @@ test_module_missing (Fixture       *fixture,
       paste (fixture, pem);
       wait_for_notifies (fixture, 1);
 
-      label = wait_for_label_full (fixture, "The certificate cannot be checked because ", TRUE);
+      label = wait_for_label_full (fixture, "The certificate cannot be checked: ", TRUE);
       g_assert_nonnull (label);
       g_assert_true (gtk_widget_has_css_class (label, "error"));
       g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), module_path));

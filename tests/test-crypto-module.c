@@ -136,7 +136,7 @@ test_missing_module_certificate (void)
 
       certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
       g_assert_null (certificate);
-      assert_module_error (error, "The certificate cannot be checked because ", module_path,
+      assert_module_error (error, "The certificate cannot be checked: ", module_path,
                            "No such file or directory");
       first_message = g_strdup (error->message);
       g_clear_error (&error);
@@ -174,7 +174,7 @@ test_missing_module_pkce (void)
       g_autofree char *state = NULL;
 
       g_assert_null (verifier);
-      assert_module_error (error, "A token cannot be requested because ", module_path,
+      assert_module_error (error, "A token cannot be requested: ", module_path,
                            "No such file or directory");
       g_clear_error (&error);
 
@@ -211,7 +211,7 @@ test_damaged_module (void)
 
       certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
       g_assert_null (certificate);
-      assert_module_error (error, "The certificate cannot be checked because ", module_path,
+      assert_module_error (error, "The certificate cannot be checked: ", module_path,
                            "invalid ELF header");
 
       g_assert_cmpint (g_unlink (module_path), ==, 0);
@@ -234,7 +234,7 @@ test_relative_module_dir (void)
       g_autofree char *verifier = bp_pkce_generate_verifier (&error);
 
       g_assert_null (verifier);
-      assert_module_error (error, "A token cannot be requested because ", module_path,
+      assert_module_error (error, "A token cannot be requested: ", module_path,
                            "the path is not absolute");
       return;
     }

@@ -562,7 +562,7 @@ get_crypto (GError **error)
 
   if (crypto == NULL)
     g_propagate_prefixed_error (error, g_steal_pointer (&missing),
-                                _("The certificate cannot be checked because "));
+                                _("The certificate cannot be checked: "));
   return crypto;
 }
 

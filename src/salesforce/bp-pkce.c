@@ -54,7 +54,7 @@ generate_random_text (GError **error)
   if (crypto == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&missing),
-                                  _("A token cannot be requested because "));
+                                  _("A token cannot be requested: "));
       return NULL;
     }
 
