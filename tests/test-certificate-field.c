@@ -692,7 +692,7 @@ test_validity (Fixture       *fixture,
 }
 
 /* The bp-crypto module (GnuTLS) cannot be loaded, a broken installation: the
- * field says why, with the module's path, and keeps what was pasted. In a
+ * field says why, with the module's path, and keeps the text. In a
  * subprocess: the loader keeps its first answer for the life of the process. */
 static void
 test_module_missing (Fixture       *fixture,
@@ -709,8 +709,9 @@ test_module_missing (Fixture       *fixture,
 
       g_setenv ("BP_MODULE_DIR", dir, TRUE);
 
-      paste (fixture, pem);
-      wait_for_notifies (fixture, 1);
+      /* Not through the clipboard: the parent process, which owns it, is
+       * waiting for this one and cannot answer. */
+      bp_certificate_field_set_text (fixture->field, pem);
 
       label = wait_for_label_full (fixture, "The certificate cannot be checked: ", TRUE);
       g_assert_nonnull (label);
@@ -753,6 +754,9 @@ main (int   argc,
   g_assert_cmpint (gnutls_x509_privkey_generate (test_key, GNUTLS_PK_RSA, 2048, 0), ==, GNUTLS_E_SUCCESS);
 
 #define ADD(path, func) g_test_add ("/certificate-field/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  /* First, while this process owns no clipboard or selection yet: GTK 4.8
+   * leaks what it sends another GTK process that asks for one (build-aux/test). */
+  ADD ("module-missing", test_module_missing);
   ADD ("accessible-names", test_accessible_names);
   ADD ("paste-certificate", test_paste_certificate);
   ADD ("paste-private-key", test_paste_private_key);
@@ -763,7 +767,6 @@ main (int   argc,
   ADD ("typed-text-normalised-on-focus-out", test_typed_text_normalised_on_focus_out);
   ADD ("open-der-file", test_open_der_file);
   ADD ("validity", test_validity);
-  ADD ("module-missing", test_module_missing);
 #undef ADD
 
   status = g_test_run ();
