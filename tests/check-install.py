@@ -7,7 +7,7 @@ Runs `meson install --no-rebuild --destdir`: it only copies what `meson test`
 has already built, and runs no tests.
 
     check-install.py --meson MESON --builddir DIR --srcdir DIR --prefix P --bindir B
-                     --datadir D --localedir L --id APP_ID --gettext-package NAME
+                     --datadir D --localedir L --moduledir M --id APP_ID --gettext-package NAME
 """
 
 import argparse
@@ -22,6 +22,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import bp_data_checks as checks  # noqa: E402
 
 EXECUTABLE = "bp-integration-accounts"
+# GnuTLS is in this module, loaded on first use (src/crypto/bp-crypto-loader.c).
+CRYPTO_MODULE = "libbp-crypto.so"
 
 
 def read_linguas(srcdir):
@@ -37,6 +39,7 @@ def expected_files(args):
     data = args.datadir
     files = {
         os.path.join(args.bindir, EXECUTABLE): "executable",
+        os.path.join(args.moduledir, CRYPTO_MODULE): "module",
         os.path.join(data, "applications", args.id + ".desktop"): "desktop",
         os.path.join(data, "metainfo", args.id + ".metainfo.xml"): "metainfo",
         os.path.join(data, "icons", "hicolor", "scalable", "apps", args.id + ".svg"): "svg",
@@ -60,11 +63,30 @@ def read_keyfile(path, group):
     return parser[group]
 
 
+def needed_libraries(path):
+    output = subprocess.run(["readelf", "-d", path], stdout=subprocess.PIPE, text=True,
+                            check=True).stdout
+    return [line.split("[", 1)[1].rstrip("]") for line in output.splitlines() if "(NEEDED)" in line]
+
+
+def dynamic_symbols(path):
+    output = subprocess.run(["readelf", "--dyn-syms", "-W", path], stdout=subprocess.PIPE,
+                            text=True, check=True).stdout
+    return {fields[7] for fields in (line.split() for line in output.splitlines())
+            if len(fields) >= 8 and fields[6] != "UND"}
+
+
 def check_file(path, kind, args):
     prefix_bin = os.path.join(args.prefix, args.bindir, EXECUTABLE)
     if kind == "executable":
         if not os.access(path, os.X_OK):
             checks.fail("%s is not executable" % path)
+        if "libgnutls" in " ".join(needed_libraries(path)):
+            checks.fail("%s links GnuTLS: it belongs in %s only, loaded when first needed"
+                        % (path, CRYPTO_MODULE))
+    elif kind == "module":
+        if "bp_crypto_module_get_table" not in dynamic_symbols(path):
+            checks.fail("%s does not export bp_crypto_module_get_table" % path)
     elif kind == "desktop":
         entry = read_keyfile(path, "Desktop Entry")
         if entry.get("Icon") != args.id:
@@ -95,12 +117,12 @@ def check_file(path, kind, args):
 def main():
     parser = argparse.ArgumentParser()
     for option in ("meson", "builddir", "srcdir", "prefix", "bindir", "datadir", "localedir",
-                   "id", "gettext-package"):
+                   "moduledir", "id", "gettext-package"):
         parser.add_argument("--" + option, required=True)
     args = parser.parse_args()
 
     # meson passes bindir, datadir and localedir relative to the prefix.
-    for name in ("bindir", "datadir", "localedir"):
+    for name in ("bindir", "datadir", "localedir", "moduledir"):
         value = getattr(args, name)
         if os.path.isabs(value):
             setattr(args, name, os.path.relpath(value, args.prefix))

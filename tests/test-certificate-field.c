@@ -8,6 +8,7 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "bp-certificate.h"
@@ -690,6 +691,45 @@ test_validity (Fixture       *fixture,
   g_assert_false (gtk_widget_has_css_class (label, "error"));
 }
 
+/* The bp-crypto module (GnuTLS) cannot be loaded, a broken installation: the
+ * field says why, with the module's path, and keeps the text. In a
+ * subprocess: the loader keeps its first answer for the life of the process. */
+static void
+test_module_missing (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("bp-no-module-XXXXXX", NULL);
+      g_autofree char *module_path = g_build_filename (dir, "libbp-crypto.so", NULL);
+      g_autofree char *pem = make_certificate ("SelfSignedCert_NoModule", -G_TIME_SPAN_DAY,
+                                               365 * G_TIME_SPAN_DAY, FALSE, NULL);
+      g_autofree char *shown = NULL;
+      GtkWidget *label;
+
+      g_setenv ("BP_MODULE_DIR", dir, TRUE);
+
+      /* Not through the clipboard: the parent process, which owns it, is
+       * waiting for this one and cannot answer. */
+      bp_certificate_field_set_text (fixture->field, pem);
+
+      label = wait_for_label_full (fixture, "The certificate cannot be checked: ", TRUE);
+      g_assert_nonnull (label);
+      g_assert_true (gtk_widget_has_css_class (label, "error"));
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), module_path));
+      g_assert_cmpstr (bp_certificate_field_get_text (fixture->field), ==, pem);
+      shown = get_shown_text (fixture);
+      g_assert_cmpstr (shown, ==, pem);
+      g_assert_null (find_label (fixture, "SelfSignedCert_NoModule"));
+
+      g_assert_cmpint (g_rmdir (dir), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -714,6 +754,9 @@ main (int   argc,
   g_assert_cmpint (gnutls_x509_privkey_generate (test_key, GNUTLS_PK_RSA, 2048, 0), ==, GNUTLS_E_SUCCESS);
 
 #define ADD(path, func) g_test_add ("/certificate-field/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  /* First, while this process owns no clipboard or selection yet: GTK 4.8
+   * leaks what it sends another GTK process that asks for one (build-aux/test). */
+  ADD ("module-missing", test_module_missing);
   ADD ("accessible-names", test_accessible_names);
   ADD ("paste-certificate", test_paste_certificate);
   ADD ("paste-private-key", test_paste_private_key);

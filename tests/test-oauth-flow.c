@@ -580,6 +580,40 @@ notify_cb (GObject    *object,
   *notified = TRUE;
 }
 
+/* The bp-crypto module (GnuTLS's random bytes for the state and verifier)
+ * cannot be loaded: Request token fails at once with a message that names it,
+ * before a port is taken or a browser started. In a subprocess: the loader
+ * keeps its first answer for the life of the process. */
+static void
+test_module_missing (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BpOAuthFlow) flow = new_flow (fixture, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BpSalesforceTokens) tokens = NULL;
+      g_autofree char *module_path = g_build_filename (fixture->dir, "libbp-crypto.so", NULL);
+
+      /* An empty directory. */
+      g_setenv ("BP_MODULE_DIR", fixture->dir, TRUE);
+
+      tokens = run_flow (flow, &error);
+      g_assert_null (tokens);
+      g_assert_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING);
+      g_assert_true (g_str_has_prefix (error->message, "A token cannot be requested: "));
+      g_assert_nonnull (strstr (error->message, module_path));
+      g_assert_false (bp_oauth_flow_get_is_running (flow));
+      g_assert_null (bp_oauth_flow_get_authorize_url (flow));
+      g_assert_false (g_file_test (fixture->browser_log, G_FILE_TEST_EXISTS));
+      g_assert_true (is_port_free (fixture->port));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_browser_fails (Fixture       *fixture,
                     gconstpointer  data)
@@ -1083,6 +1117,7 @@ main (int    argc,
   ADD ("cancel-method", test_cancel_method);
   ADD ("double-start", test_double_start);
   ADD ("browser-fails", test_browser_fails);
+  ADD ("module-missing", test_module_missing);
   ADD ("browser-list", test_browser_list);
   ADD ("callback-requests", test_callback_requests);
   ADD ("exchange-breaks", test_exchange_breaks);

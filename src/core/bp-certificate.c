@@ -6,13 +6,9 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-#include <gnutls/crypto.h>
-#include <gnutls/pkcs12.h>
-#include <gnutls/x509.h>
 
 #include "bp-certificate.h"
+#include "bp-crypto.h"
 #include "bp-error.h"
 
 /*
@@ -25,6 +21,9 @@
  * The input is never logged, and neither are the decoded bytes: an
  * administrator may paste a private key by mistake. Every buffer this file
  * decodes into is wiped before it is freed.
+ *
+ * The text is read here; the decoded bytes go to GnuTLS in the bp-crypto
+ * module (src/crypto), loaded the first time there are bytes to look at.
  */
 
 #define PEM_BEGIN "-----BEGIN "
@@ -84,7 +83,7 @@ secret_buffer_free (SecretBuffer *buffer)
   if (buffer == NULL)
     return;
 
-  gnutls_memset (buffer->data, 0, buffer->allocated);
+  explicit_bzero (buffer->data, buffer->allocated);
   g_free (buffer->data);
   g_free (buffer);
 }
@@ -297,44 +296,9 @@ decode_base64 (const guint8 *text,
   buffer->length = g_base64_decode_step ((const char *) text, length, buffer->data, &state, &save);
 
   /* The decoder's carry-over may hold the last bytes of a key. */
-  gnutls_memset (&save, 0, sizeof save);
+  explicit_bzero (&save, sizeof save);
 
   return buffer;
-}
-
-static gboolean
-is_private_key_der (const gnutls_datum_t *der)
-{
-  gnutls_x509_privkey_t key = NULL;
-  unsigned int schema = 0;
-  gboolean is_key;
-
-  /* PKCS #1 (RSA), DSA, SEC 1 (EC) and unencrypted PKCS #8. GnuTLS wipes the
-   * key's numbers when it is deinitialised. */
-  gnutls_x509_privkey_init (&key);
-  is_key = gnutls_x509_privkey_import (key, der, GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS;
-  gnutls_x509_privkey_deinit (key);
-  if (is_key)
-    return TRUE;
-
-  /* Encrypted PKCS #8 cannot be imported without its password, but its
-   * structure says what it is. */
-  return gnutls_pkcs8_info (der, GNUTLS_X509_FMT_DER, &schema,
-                            NULL, NULL, NULL, NULL, NULL) == GNUTLS_E_SUCCESS;
-}
-
-/* A .p12 / .pfx file: a private key and its certificate, usually encrypted. */
-static gboolean
-is_pkcs12_der (const gnutls_datum_t *der)
-{
-  gnutls_pkcs12_t pkcs12 = NULL;
-  gboolean is_pkcs12;
-
-  gnutls_pkcs12_init (&pkcs12);
-  is_pkcs12 = gnutls_pkcs12_import (pkcs12, der, GNUTLS_X509_FMT_DER, 0) == GNUTLS_E_SUCCESS;
-  gnutls_pkcs12_deinit (pkcs12);
-
-  return is_pkcs12;
 }
 
 /* Salesforce Setup offers "Export to Keystore" next to "Download Certificate":
@@ -589,242 +553,65 @@ decode_input (const guint8  *data,
   return NULL;
 }
 
+/* GnuTLS, in the bp-crypto module: loaded the first time a certificate is read. */
+static const BpCrypto *
+get_crypto (GError **error)
+{
+  g_autoptr(GError) missing = NULL;
+  const BpCrypto *crypto = bp_crypto_get (&missing);
+
+  if (crypto == NULL)
+    g_propagate_prefixed_error (error, g_steal_pointer (&missing),
+                                _("The certificate cannot be checked: "));
+  return crypto;
+}
+
 /* Says what DER bytes are when they are not a certificate. GnuTLS's own error
  * text is never shown: it talks about ASN.1, not about what to paste. */
-static void
-set_not_a_certificate_error (const gnutls_datum_t  *der,
-                             GError               **error)
-{
-  gnutls_x509_crq_t request = NULL;
-  gnutls_pubkey_t public_key = NULL;
-  gboolean is_request;
-  gboolean is_public_key;
-
-  gnutls_x509_crq_init (&request);
-  is_request = gnutls_x509_crq_import (request, der, GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS;
-  gnutls_x509_crq_deinit (request);
-
-  gnutls_pubkey_init (&public_key);
-  is_public_key = gnutls_pubkey_import (public_key, der, GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS;
-  gnutls_pubkey_deinit (public_key);
-
-  if (is_request)
-    set_request_error (error);
-  else if (is_public_key)
-    set_public_key_error (error);
-  else
-    g_set_error_literal (error, BP_ERROR, BP_ERROR_CERTIFICATE_NOT_A_CERTIFICATE,
-                         _("This decodes, but it is not an X.509 certificate. Paste the "
-                           "identity provider certificate (-----BEGIN CERTIFICATE-----) or "
-                           "choose its .crt file."));
-}
-
 static gboolean
-import_certificate (const SecretBuffer  *buffer,
-                    gnutls_x509_crt_t   *out_crt,
-                    GError             **error)
+check_certificate_der (const BpCrypto      *crypto,
+                       const SecretBuffer  *der,
+                       GError             **error)
 {
-  gnutls_datum_t der = { buffer->data, buffer->length };
-  gnutls_x509_crt_t crt = NULL;
-
-  /* Keys are looked for before the certificate is imported, not after it
-   * fails: GnuTLS wipes what it decoded of a key, but a failed certificate
-   * import would leave copies of the key's bytes in freed memory. */
-  if (is_private_key_der (&der))
+  switch (crypto->identify_der (der->data, der->length))
     {
+    case BP_CRYPTO_DER_CERTIFICATE:
+      return TRUE;
+    case BP_CRYPTO_DER_PRIVATE_KEY:
       set_private_key_error (error);
       return FALSE;
-    }
-
-  if (is_pkcs12_der (&der))
-    {
+    case BP_CRYPTO_DER_KEYSTORE:
       set_keystore_error (error);
       return FALSE;
-    }
-
-  if (gnutls_x509_crt_init (&crt) != GNUTLS_E_SUCCESS)
-    g_error ("Out of memory");
-
-  if (gnutls_x509_crt_import (crt, &der, GNUTLS_X509_FMT_DER) != GNUTLS_E_SUCCESS)
-    {
-      gnutls_x509_crt_deinit (crt);
-      set_not_a_certificate_error (&der, error);
+    case BP_CRYPTO_DER_REQUEST:
+      set_request_error (error);
+      return FALSE;
+    case BP_CRYPTO_DER_PUBLIC_KEY:
+      set_public_key_error (error);
+      return FALSE;
+    case BP_CRYPTO_DER_OTHER:
+    default:
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_CERTIFICATE_NOT_A_CERTIFICATE,
+                           _("This decodes, but it is not an X.509 certificate. Paste the "
+                             "identity provider certificate (-----BEGIN CERTIFICATE-----) or "
+                             "choose its .crt file."));
       return FALSE;
     }
-
-  *out_crt = crt;
-  return TRUE;
-}
-
-/* GnuTLS returns names as RFC 4514 strings, most specific first ("CN=a,O=b,C=US",
- * the order of `openssl -nameopt RFC2253`). A space after each separating
- * comma makes them readable; escaped commas ("\,") inside values stay. The
- * bytes come from the certificate: like the common name, the result is made
- * valid UTF-8 for the labels that show it (found by tests/fuzz/fuzz-certificate). */
-static char *
-format_distinguished_name (const gnutls_datum_t *dn)
-{
-  g_autoptr(GString) readable = g_string_sized_new (dn->size + 16);
-
-  for (unsigned int i = 0; i < dn->size; i++)
-    {
-      char c = dn->data[i];
-
-      g_string_append_c (readable, c);
-      if (c == '\\' && i + 1 < dn->size)
-        g_string_append_c (readable, dn->data[++i]);
-      else if (c == ',')
-        g_string_append_c (readable, ' ');
-    }
-
-  return g_utf8_make_valid (readable->str, readable->len);
-}
-
-static char *
-get_subject (gnutls_x509_crt_t crt)
-{
-  gnutls_datum_t dn = { NULL, 0 };
-  char *subject;
-
-  if (gnutls_x509_crt_get_dn3 (crt, &dn, 0) != GNUTLS_E_SUCCESS)
-    return g_strdup ("");
-
-  subject = format_distinguished_name (&dn);
-  gnutls_free (dn.data);
-  return subject;
-}
-
-static char *
-get_issuer (gnutls_x509_crt_t crt)
-{
-  gnutls_datum_t dn = { NULL, 0 };
-  char *issuer;
-
-  if (gnutls_x509_crt_get_issuer_dn3 (crt, &dn, 0) != GNUTLS_E_SUCCESS)
-    return g_strdup ("");
-
-  issuer = format_distinguished_name (&dn);
-  gnutls_free (dn.data);
-  return issuer;
-}
-
-/* GnuTLS escapes a value as RFC 4514 says ("Doe\, John", or "\" and two hex
- * digits); a common name is shown as the plain text it stands for. */
-static char *
-unescape_dn_value (const char *value)
-{
-  GString *plain = g_string_sized_new (strlen (value));
-
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p != '\\' || p[1] == '\0')
-        g_string_append_c (plain, *p);
-      else if (g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
-        {
-          g_string_append_c (plain,
-                             g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2]));
-          p += 2;
-        }
-      else
-        g_string_append_c (plain, *++p);
-    }
-
-  /* The bytes come from the certificate; a label must get valid UTF-8. */
-  if (!g_utf8_validate_len (plain->str, plain->len, NULL))
-    {
-      char *valid = g_utf8_make_valid (plain->str, plain->len);
-
-      g_string_free (plain, TRUE);
-      return valid;
-    }
-
-  return g_string_free (plain, FALSE);
-}
-
-/* The first CN of the subject, unescaped; NULL when there is none. */
-static char *
-get_common_name (gnutls_x509_crt_t crt)
-{
-  g_autofree char *common_name = NULL;
-  size_t size = 0;
-
-  if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, NULL, &size) !=
-      GNUTLS_E_SHORT_MEMORY_BUFFER)
-    return NULL;
-
-  common_name = g_malloc0 (size + 1);
-  if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0,
-                                     common_name, &size) != GNUTLS_E_SUCCESS)
-    return NULL;
-
-  return unescape_dn_value (common_name);
-}
-
-static char *
-get_key_algorithm (gnutls_pk_algorithm_t algorithm)
-{
-  const char *name;
-
-  /* The names administrators know from openssl and Salesforce Setup. */
-  switch ((int) algorithm)
-    {
-    case GNUTLS_PK_RSA:
-      return g_strdup ("RSA");
-    case GNUTLS_PK_RSA_PSS:
-      return g_strdup ("RSA-PSS");
-    case GNUTLS_PK_DSA:
-      return g_strdup ("DSA");
-    case GNUTLS_PK_ECDSA:
-      return g_strdup ("EC");
-    case GNUTLS_PK_EDDSA_ED25519:
-      return g_strdup ("Ed25519");
-    case GNUTLS_PK_EDDSA_ED448:
-      return g_strdup ("Ed448");
-    default:
-      name = gnutls_pk_get_name (algorithm);
-      return g_strdup (name != NULL ? name : C_("key algorithm", "Unknown"));
-    }
-}
-
-/* Self-signed means the certificate names itself as its issuer and its
- * signature verifies with its own key. Comparing names alone would call a
- * certificate self-signed that merely copies its issuer's name. */
-static gboolean
-check_self_signed (gnutls_x509_crt_t crt)
-{
-  unsigned int status = 0;
-  /* The certificate itself is the only trust anchor. DO_NOT_ALLOW_SAME makes
-   * GnuTLS check the signature instead of trusting it for being in the list.
-   * Dates are judged by bp_certificate_get_validity(); CA flags and old hash
-   * algorithms do not change who signed it. */
-  unsigned int flags = GNUTLS_VERIFY_DO_NOT_ALLOW_SAME |
-                       GNUTLS_VERIFY_DISABLE_CA_SIGN |
-                       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-                       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
-                       GNUTLS_VERIFY_ALLOW_ANY_X509_V1_CA_CRT |
-                       GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
-                       GNUTLS_VERIFY_ALLOW_BROKEN;
-
-  if (!gnutls_x509_crt_check_issuer (crt, crt))
-    return FALSE;
-
-  if (gnutls_x509_crt_verify (crt, &crt, 1, flags, &status) != GNUTLS_E_SUCCESS)
-    return FALSE;
-
-  return status == 0;
 }
 
 /* "AB:CD:...", as `openssl x509 -noout -fingerprint -sha256` prints it. */
 static char *
-format_sha256_fingerprint (const gnutls_datum_t *der)
+format_sha256_fingerprint (const guint8 *der,
+                           gsize         length)
 {
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
+  gsize digest_length = sizeof digest;
   GString *fingerprint = g_string_sized_new (sizeof digest * 3);
 
-  g_assert (gnutls_hash_get_len (GNUTLS_DIG_SHA256) == sizeof digest);
-
-  if (gnutls_hash_fast (GNUTLS_DIG_SHA256, der->data, der->size, digest) != GNUTLS_E_SUCCESS)
-    g_error ("SHA-256 is not available");
+  g_checksum_update (checksum, der, length);
+  g_checksum_get_digest (checksum, digest, &digest_length);
+  g_assert (digest_length == sizeof digest);
 
   for (gsize i = 0; i < sizeof digest; i++)
     g_string_append_printf (fingerprint, i == 0 ? "%02X" : ":%02X", digest[i]);
@@ -834,9 +621,10 @@ format_sha256_fingerprint (const gnutls_datum_t *der)
 
 /* Standard PEM: the base64 in lines of 64 columns, each line ending in LF. */
 static char *
-format_pem (const gnutls_datum_t *der)
+format_pem (const guint8 *der,
+            gsize         length)
 {
-  g_autofree char *base64 = g_base64_encode (der->data, der->size);
+  g_autofree char *base64 = g_base64_encode (der, length);
   gsize base64_length = strlen (base64);
   GString *pem = g_string_sized_new (base64_length + base64_length / PEM_COLUMNS + 64);
 
@@ -852,27 +640,36 @@ format_pem (const gnutls_datum_t *der)
 }
 
 static GDateTime *
-date_time_from_time (time_t when)
+date_time_from_time (gint64 when)
 {
-  if (when == (time_t) -1)
+  if (when == -1)
     return NULL;
 
   return g_date_time_new_from_unix_utc (when);
 }
 
 static BpCertificate *
-bp_certificate_new_from_crt (gnutls_x509_crt_t   crt,
-                             GError            **error)
+bp_certificate_new_from_der (const BpCrypto      *crypto,
+                             const SecretBuffer  *der,
+                             GError             **error)
 {
   g_autoptr(BpCertificate) self = g_object_new (BP_TYPE_CERTIFICATE, NULL);
-  gnutls_datum_t der = { NULL, 0 };
-  unsigned int bits = 0;
-  int algorithm;
+  BpCryptoCertificate fields;
 
-  self->not_before = date_time_from_time (gnutls_x509_crt_get_activation_time (crt));
-  self->not_after = date_time_from_time (gnutls_x509_crt_get_expiration_time (crt));
+  if (!crypto->read_certificate (der->data, der->length, &fields))
+    {
+      /* identify_der() said it was one. */
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_CERTIFICATE_MALFORMED,
+                           _("The certificate is damaged and cannot be read. Download it again "
+                             "from the identity provider."));
+      return NULL;
+    }
+
+  self->not_before = date_time_from_time (fields.not_before);
+  self->not_after = date_time_from_time (fields.not_after);
   if (self->not_before == NULL || self->not_after == NULL)
     {
+      bp_crypto_certificate_clear (&fields);
       g_set_error_literal (error, BP_ERROR, BP_ERROR_CERTIFICATE_MALFORMED,
                            _("The certificate is damaged: its validity dates cannot be read. "
                              "Download it again from the identity provider."));
@@ -881,27 +678,26 @@ bp_certificate_new_from_crt (gnutls_x509_crt_t   crt,
 
   /* The bytes GnuTLS parsed (it refuses trailing ones), so the stored PEM and
    * the fingerprint describe the very certificate whose fields are shown. */
-  if (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der) != GNUTLS_E_SUCCESS)
+  if (fields.der == NULL)
     {
+      bp_crypto_certificate_clear (&fields);
       g_set_error_literal (error, BP_ERROR, BP_ERROR_CERTIFICATE_MALFORMED,
                            _("The certificate is damaged and cannot be read. Download it again "
                              "from the identity provider."));
       return NULL;
     }
 
-  self->pem = format_pem (&der);
-  self->sha256_fingerprint = format_sha256_fingerprint (&der);
-  gnutls_free (der.data);
+  self->pem = format_pem (fields.der, fields.der_length);
+  self->sha256_fingerprint = format_sha256_fingerprint (fields.der, fields.der_length);
+  self->subject = g_steal_pointer (&fields.subject);
+  self->issuer = g_steal_pointer (&fields.issuer);
+  self->common_name = g_steal_pointer (&fields.common_name);
+  self->key_algorithm = g_strdup (fields.key_algorithm != NULL ? fields.key_algorithm
+                                                               : C_("key algorithm", "Unknown"));
+  self->key_bits = fields.key_bits;
+  self->is_self_signed = fields.is_self_signed;
 
-  self->subject = get_subject (crt);
-  self->issuer = get_issuer (crt);
-  self->common_name = get_common_name (crt);
-
-  algorithm = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
-  self->key_algorithm = get_key_algorithm (algorithm < 0 ? GNUTLS_PK_UNKNOWN : algorithm);
-  self->key_bits = bits;
-
-  self->is_self_signed = check_self_signed (crt);
+  bp_crypto_certificate_clear (&fields);
 
   return g_steal_pointer (&self);
 }
@@ -961,38 +757,30 @@ bp_certificate_new_from_data (const guint8             *data,
                               GError                  **error)
 {
   g_autoptr(GPtrArray) ders = NULL;
-  gnutls_x509_crt_t first = NULL;
-  BpCertificate *certificate;
+  const BpCrypto *crypto;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* The text is judged first, so an empty field or a damaged paste never
+   * needs the module. */
   ders = decode_input (data, length, error);
   if (ders == NULL)
     return NULL;
 
-  /* Every certificate is imported, not only the first: a damaged or foreign
+  crypto = get_crypto (error);
+  if (crypto == NULL)
+    return NULL;
+
+  /* Every certificate is checked, not only the first: a damaged or foreign
    * block (a key dressed as a certificate) must be refused, and the count in
    * the message must be of real certificates. */
   for (guint i = 0; i < ders->len; i++)
-    {
-      gnutls_x509_crt_t crt = NULL;
-
-      if (!import_certificate (g_ptr_array_index (ders, i), &crt, error))
-        {
-          g_clear_pointer (&first, gnutls_x509_crt_deinit);
-          return NULL;
-        }
-
-      if (first == NULL)
-        first = crt;
-      else
-        gnutls_x509_crt_deinit (crt);
-    }
+    if (!check_certificate_der (crypto, g_ptr_array_index (ders, i), error))
+      return NULL;
 
   if (ders->len > 1 && !(flags & BP_CERTIFICATE_PARSE_FIRST_ONLY))
     {
-      gnutls_x509_crt_deinit (first);
       g_set_error (error, BP_ERROR, BP_ERROR_CERTIFICATE_MULTIPLE,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "This holds %u certificate, but the identity provider has only "
@@ -1006,10 +794,7 @@ bp_certificate_new_from_data (const guint8             *data,
       return NULL;
     }
 
-  certificate = bp_certificate_new_from_crt (first, error);
-  gnutls_x509_crt_deinit (first);
-
-  return certificate;
+  return bp_certificate_new_from_der (crypto, g_ptr_array_index (ders, 0), error);
 }
 
 /**
@@ -1049,6 +834,7 @@ bp_certificate_count_in_data (const guint8 *data,
                               gsize         length)
 {
   g_autoptr(GPtrArray) ders = NULL;
+  const BpCrypto *crypto;
 
   g_return_val_if_fail (data != NULL || length == 0, 0);
 
@@ -1056,14 +842,13 @@ bp_certificate_count_in_data (const guint8 *data,
   if (ders == NULL)
     return 0;
 
-  for (guint i = 0; i < ders->len; i++)
-    {
-      gnutls_x509_crt_t crt = NULL;
+  crypto = get_crypto (NULL);
+  if (crypto == NULL)
+    return 0;
 
-      if (!import_certificate (g_ptr_array_index (ders, i), &crt, NULL))
-        return 0;
-      gnutls_x509_crt_deinit (crt);
-    }
+  for (guint i = 0; i < ders->len; i++)
+    if (!check_certificate_der (crypto, g_ptr_array_index (ders, i), NULL))
+      return 0;
 
   return ders->len;
 }

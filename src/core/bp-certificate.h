@@ -32,8 +32,10 @@ G_DECLARE_FINAL_TYPE (BpCertificate, bp_certificate, BP, CERTIFICATE, GObject)
  * @data: PEM text (LF or CRLF, indented, with a BOM, or all on one line),
  *   DER bytes, or the bare base64 body of a certificate
  *
- * Parses an X.509 certificate with GnuTLS. Fails with a BP_ERROR_CERTIFICATE_*
- * code and a translated message; never with GnuTLS's own text. A private key
+ * Parses an X.509 certificate with GnuTLS (in the bp-crypto module, loaded on
+ * first use). Fails with a BP_ERROR_CERTIFICATE_* code and a translated
+ * message; never with GnuTLS's own text; with BP_ERROR_MODULE_MISSING when
+ * the module cannot be loaded. A private key
  * in the input is refused (BP_ERROR_CERTIFICATE_PRIVATE_KEY). Several
  * certificates fail with BP_ERROR_CERTIFICATE_MULTIPLE, whose message gives
  * the count, unless BP_CERTIFICATE_PARSE_FIRST_ONLY is set.

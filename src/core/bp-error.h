@@ -62,6 +62,8 @@ G_BEGIN_DECLS
  *   names the versions and says to update the application.
  * @BP_ERROR_SUPERSEDED: a Request token attempt was stopped because another one started (only
  *   one can wait for the browser at a time); Try Again continues here.
+ * @BP_ERROR_MODULE_MISSING: the bp-crypto module (GnuTLS: certificates, PKCE) could not be
+ *   loaded; the message names its path and why. The installation is broken.
  *
  * The one error domain of Integration Accounts. Every failure shown to a user
  * carries one of these codes and a translated message that says what to do.
@@ -105,6 +107,7 @@ typedef enum
   BP_ERROR_NOT_AN_EXPORT,
   BP_ERROR_EXPORT_TOO_NEW,
   BP_ERROR_SUPERSEDED,
+  BP_ERROR_MODULE_MISSING,
 } BpError;
 
 GQuark bp_error_quark (void);

@@ -6,9 +6,8 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 
+#include "bp-crypto.h"
 #include "bp-error.h"
 #include "bp-pkce.h"
 
@@ -44,11 +43,22 @@ bp_pkce_base64url_encode (const guint8 *data,
 static char *
 generate_random_text (GError **error)
 {
+  g_autoptr(GError) missing = NULL;
+  const BpCrypto *crypto;
   guint8 bytes[RANDOM_BYTES];
   char *text;
 
-  /* GNUTLS_RND_KEY: the level GnuTLS uses for keys, seeded from the kernel. */
-  if (gnutls_rnd (GNUTLS_RND_KEY, bytes, sizeof bytes) < 0)
+  /* GnuTLS's generator (GNUTLS_RND_KEY), in the bp-crypto module: loaded the
+   * first time a token is requested. */
+  crypto = bp_crypto_get (&missing);
+  if (crypto == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&missing),
+                                  _("A token cannot be requested: "));
+      return NULL;
+    }
+
+  if (!crypto->random_bytes (bytes, sizeof bytes))
     {
       g_set_error_literal (error, BP_ERROR, BP_ERROR_FAILED,
                            _("The system's random number generator failed. Try again."));
@@ -56,7 +66,7 @@ generate_random_text (GError **error)
     }
 
   text = bp_pkce_base64url_encode (bytes, sizeof bytes);
-  gnutls_memset (bytes, 0, sizeof bytes);
+  explicit_bzero (bytes, sizeof bytes);
 
   return text;
 }

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
  *
  * The per-attempt secrets of Request token (SALESFORCE.md §3.3): the OAuth
  * `state` and the PKCE `code_verifier`, both from GnuTLS's key-grade random
- * generator (never GRand), and the S256 `code_challenge`.
+ * generator (never GRand; in the bp-crypto module, loaded on first use: they
+ * fail with BP_ERROR_MODULE_MISSING when it cannot be), and the S256
+ * `code_challenge`.
  *
  * |[<!-- language="C" -->
  * g_autoptr(BpSecret) verifier = bp_pkce_generate_verifier (&error);

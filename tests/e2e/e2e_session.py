@@ -56,6 +56,7 @@ class Installation:
         self.executable = os.path.join(root, args.bindir, EXECUTABLE)
         self.datadir = os.path.join(root, args.datadir)
         self.localedir = os.path.join(root, args.localedir)
+        self.moduledir = os.path.join(root, args.moduledir)
         # Builds what is out of date first, as `meson install` does for a packager.
         run_quietly([args.meson, "install", "-C", args.builddir, "--quiet", "--destdir", self.destdir],
                     "meson install --destdir")
@@ -66,7 +67,10 @@ class Installation:
 
     def environment(self):
         data_dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
-        return {"XDG_DATA_DIRS": self.datadir + ":" + data_dirs}
+        # The executable loads GnuTLS's module from the prefix it was built
+        # for, which is not where DESTDIR put it.
+        return {"XDG_DATA_DIRS": self.datadir + ":" + data_dirs,
+                "BP_MODULE_DIR": self.moduledir}
 
 
 def free_port():

@@ -86,7 +86,7 @@ def check_environment():
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for option in ("meson", "builddir", "srcdir", "prefix", "bindir", "datadir", "localedir",
-                   "emulator", "browser"):
+                   "moduledir", "emulator", "browser"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--logdir", help="where failed scenarios leave their screenshots")
     parser.add_argument("scenarios", nargs="*", help="numbers or words of titles; default: all")
