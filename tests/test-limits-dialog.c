@@ -169,6 +169,21 @@ wait_for_n_rows (Fixture *fixture,
 }
 
 static gboolean
+list_is_complete (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return bp_limits_dialog_is_list_complete (fixture->dialog);
+}
+
+/* The list is handed to its view a screenful a frame (bp-list-pacer.c). */
+static void
+wait_for_complete_list (Fixture *fixture)
+{
+  bp_test_wait_for (list_is_complete, fixture);
+}
+
+static gboolean
 is_expander_of (GtkWidget     *widget,
                 gconstpointer  name)
 {
@@ -632,6 +647,7 @@ test_search_and_filter (Fixture       *fixture,
   present (fixture, FALSE);
   bp_limits_dialog_set_limits (fixture->dialog, limits);
   bp_test_wait_for_text (fixture->dialog, "Daily API Requests", TRUE);
+  wait_for_complete_list (fixture);
   n_all = n_rows (fixture);
 
   /* By readable title, ignoring case. */
@@ -658,6 +674,7 @@ test_search_and_filter (Fixture       *fixture,
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   bp_test_wait_for_text (fixture->dialog, "Daily API Requests", TRUE);
+  wait_for_complete_list (fixture);
   g_assert_cmpuint (n_rows (fixture), >=, n_all);
 
   /* Only limits above 50 %: DataStorageMB (140 %). */

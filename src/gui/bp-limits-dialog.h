@@ -50,6 +50,7 @@ void                 bp_limits_dialog_set_limits      (BpLimitsDialog      *self
 /* Fetches the limits again (the limits.refresh action); a fetch in flight is
  * cancelled first. Does nothing without a keeper. */
 void                 bp_limits_dialog_refresh         (BpLimitsDialog      *self);
+gboolean             bp_limits_dialog_is_list_complete (BpLimitsDialog     *self);
 gboolean             bp_limits_dialog_get_is_loading  (BpLimitsDialog      *self);
 
 G_END_DECLS
