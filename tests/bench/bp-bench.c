@@ -417,6 +417,12 @@ search_done (gpointer data)
 }
 
 static gboolean
+limits_complete (gpointer data)
+{
+  return bp_limits_dialog_is_list_complete (BP_LIMITS_DIALOG (data));
+}
+
+static gboolean
 list_complete (gpointer data)
 {
   return bp_window_is_list_complete (BP_WINDOW (data));
@@ -680,6 +686,7 @@ bench_limits_body (JsonBuilder         *builder,
 {
   g_autoptr(GArray) parse = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) drawn = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) completed = g_array_new (FALSE, FALSE, sizeof (double));
   guint n_items = 0;
 
   for (guint run = 0; run < WARMUP + RUNS; run++)
@@ -692,6 +699,7 @@ bench_limits_body (JsonBuilder         *builder,
       gint64 start;
       gint64 parsed;
       gint64 end;
+      gint64 complete;
 
       spin (100);
       start = now_us ();
@@ -702,12 +710,16 @@ bench_limits_body (JsonBuilder         *builder,
       bp_limits_dialog_set_limits (dialog, limits);
       gtk_window_present (GTK_WINDOW (dialog));
       end = wait_for_frame (GTK_WIDGET (dialog), is_window_mapped, dialog, "the limits dialog");
+      complete = end;
+      if (!bp_limits_dialog_is_list_complete (dialog))
+        complete = wait_for_frame (GTK_WIDGET (dialog), limits_complete, dialog, "every limit in the list");
 
       n_items = g_list_model_get_n_items (G_LIST_MODEL (limits));
       if (run >= WARMUP)
         {
           add_sample (parse, start, parsed);
           add_sample (drawn, start, end);
+          add_sample (completed, start, complete);
         }
       gtk_window_destroy (GTK_WINDOW (dialog));
       spin (50);
@@ -721,6 +733,7 @@ bench_limits_body (JsonBuilder         *builder,
   json_builder_add_int_value (builder, n_items);
   add_samples (builder, "parse", parse);
   add_samples (builder, "parse_to_drawn", drawn);
+  add_samples (builder, "parse_to_list_complete", completed);
   json_builder_end_object (builder);
 }
 
