@@ -719,6 +719,15 @@ test_long_list_is_paced (Fixture       *fixture,
   g_assert_cmpuint (position_of (fixture, "Account 500"), ==, 500);
   g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "Account 500");
 
+  /* A search that hides it, then shows it again: selected again, as the
+   * pane still shows it. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "account 1");
+  bp_test_spin (400);
+  g_assert_null (selected_name (fixture));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  bp_test_spin (400);
+  g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
+
   /* A new order moves an account from the first rows to the last: still
    * selected. */
   select_by_name (fixture, "Account 010");

@@ -34,7 +34,6 @@ struct _BpWindow
   GtkSortListModel     *sorted;
   BpListPacer          *pacer;
   GtkSingleSelection   *selection;
-  BpAccount            *selected_before_sort;
   char                 *search_text;
 
   /* The pane: the account shown (saved, or the unsaved draft) and its draft. */

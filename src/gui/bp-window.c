@@ -131,19 +131,24 @@ select_account (BpWindow  *self,
     gtk_widget_activate_action (GTK_WIDGET (self->account_list), "list.scroll-to-item", "u", position);
 }
 
-/* The list is paced (bp-list-pacer.c): an account that a new search or
- * order moves past the rows shown so far leaves the selection model, which
- * forgets it. Selects it again where it now is, if it is still listed. */
+static gboolean account_matches_search (gpointer item,
+                                        gpointer user_data);
+
+/* Whenever the list shows the account the pane shows, it is the one
+ * selected: a search that hid it and shows it again would leave it
+ * unselected, and so would a search or a new order that moves it past the
+ * rows shown so far (the list is paced, bp-list-pacer.c: the selection
+ * model forgets an account that leaves it). */
 static void
-keep_selected (BpWindow  *self,
-               BpAccount *account)
+reselect_current (BpWindow *self)
 {
   guint position;
 
-  if (account == NULL || gtk_single_selection_get_selected_item (self->selection) == account)
+  if (self->current == NULL || gtk_single_selection_get_selected_item (self->selection) == self->current
+      || !account_matches_search (self->current, self))
     return;
 
-  position = find_position (self, account);
+  position = find_position (self, self->current);
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
@@ -453,7 +458,6 @@ on_search_changed_cb (BpWindow       *self,
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   g_autofree char *old_text = g_steal_pointer (&self->search_text);
-  g_autoptr(BpAccount) selected = NULL;
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
   SearchChange search;
 
@@ -469,14 +473,11 @@ on_search_changed_cb (BpWindow       *self,
   else if (self->search_text == NULL || strstr (old_text, self->search_text) != NULL)
     change = GTK_FILTER_CHANGE_LESS_STRICT;
 
-  selected = gtk_single_selection_get_selected_item (self->selection);
-  if (selected != NULL)
-    g_object_ref (selected);
   search = (SearchChange) { self, old_text, change };
   bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection),
                                 count_replaced_rows, &search);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
-  keep_selected (self, selected);
+  reselect_current (self);
   update_list_page (self);
 }
 
@@ -1534,12 +1535,8 @@ sorter_changed_cb (BpWindow        *self,
                    GtkSorterChange  change,
                    GtkSorter       *sorter)
 {
-  if (self->pacer == NULL)
-    return;
-
-  g_clear_object (&self->selected_before_sort);
-  g_set_object (&self->selected_before_sort, gtk_single_selection_get_selected_item (self->selection));
-  bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection), NULL, NULL);
+  if (self->pacer != NULL)
+    bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection), NULL, NULL);
 }
 
 static void
@@ -1547,10 +1544,8 @@ sorted_cb (BpWindow        *self,
            GtkSorterChange  change,
            GtkSorter       *sorter)
 {
-  g_autoptr(BpAccount) selected = g_steal_pointer (&self->selected_before_sort);
-
   if (self->pacer != NULL)
-    keep_selected (self, selected);
+    reselect_current (self);
 }
 
 static void
@@ -1627,7 +1622,6 @@ bp_window_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->pacer);
-  g_clear_object (&self->selected_before_sort);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
