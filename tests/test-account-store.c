@@ -383,7 +383,7 @@ test_unknown_fields_kept (Fixture       *fixture,
     "  \"version\": 1,\n"
     "  \"written-by\": {\"app\": \"a newer version\", \"build\": 42},\n"
     "  \"accounts\": [\n"
-    "    {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"Prod\",\n"
+    "    {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", \"type\": \"salesforce\", \"name\": \"Prod\",\n"
     "     \"default\": false, \"url\": \"https://acme.my.salesforce.com/\", \"sandbox\": false,\n"
     "     \"idp-login-url\": \"/\", \"future-field\": [1, 2, 3], \"token-state\": \"none\"}\n"
     "  ]\n"
@@ -427,15 +427,15 @@ test_load_tricky_text (Fixture       *fixture,
 {
   static const char * const files[] = {
     "\t{\"note\": \"] } [ { \\\" ,\", \"version\" : 1 ,\r\n"
-    " \"accounts\":\t[ {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\","
+    " \"accounts\":\t[ {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", \"type\": \"salesforce\","
     " \"name\": \"Braces } ] and \\\"quotes\\\" \\\\ \\u00e9\", \"idp-login-url\": \"/\","
     " \"future\": {\"list\": [1, [2, {\"x\": \"]\"}], -1.5e3, true, null]}} ,\n"
-    " {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002\", \"type\": \"salesforce\", \"name\": \"{Second}\","
+    " {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000002\", \"type\": \"salesforce\", \"name\": \"{Second}\","
     " \"idp-login-url\": \"/\"}\r\n ] , \"after\": [false, {}], \"n\": 0 }\n",
     /* An escaped key is still "accounts". */
-    "{\"version\": 1, \"acc\\u006funts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\","
+    "{\"version\": 1, \"acc\\u006funts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", \"type\": \"salesforce\","
     " \"name\": \"Braces } ] and \\\"quotes\\\" \\\\ \\u00e9\", \"idp-login-url\": \"/\"},"
-    " {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002\", \"type\": \"salesforce\", \"name\": \"{Second}\","
+    " {\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000002\", \"type\": \"salesforce\", \"name\": \"{Second}\","
     " \"idp-login-url\": \"/\"}]}",
   };
 
@@ -752,9 +752,9 @@ test_two_defaults_in_file (Fixture       *fixture,
 {
   const char *contents =
     "{\"version\": 1, \"accounts\": ["
-    "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"One\", \"default\": true,"
+    "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", \"type\": \"salesforce\", \"name\": \"One\", \"default\": true,"
     " \"idp-login-url\": \"/\"},"
-    "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a002\", \"type\": \"salesforce\", \"name\": \"Two\", \"default\": true,"
+    "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000002\", \"type\": \"salesforce\", \"name\": \"Two\", \"default\": true,"
     " \"idp-login-url\": \"/\"}]}";
   g_autoptr(GError) error = NULL;
 
@@ -822,15 +822,15 @@ static const CorruptCase corrupt_cases[] = {
   { "no-version", "{\"accounts\": []}", -1 },
   { "accounts-not-array", "{\"version\": 1, \"accounts\": {}}", -1 },
   { "account-not-object", "{\"version\": 1, \"accounts\": [\"Production\"]}", -1 },
-  { "name-is-number", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+  { "name-is-number", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", "
                       "\"type\": \"salesforce\", \"name\": 42, \"idp-login-url\": \"/\"}]}", -1 },
-  { "sandbox-is-string", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+  { "sandbox-is-string", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", "
                          "\"type\": \"salesforce\", \"name\": \"P\", \"sandbox\": \"yes\"}]}", -1 },
-  { "unknown-type", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+  { "unknown-type", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", "
                     "\"type\": \"no-such-type\", \"name\": \"P\"}]}", -1 },
   { "duplicate-ids", "{\"version\": 1, \"accounts\": ["
-                     "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"A\"},"
-                     "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
+                     "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", \"type\": \"salesforce\", \"name\": \"A\"},"
+                     "{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", \"type\": \"salesforce\", \"name\": \"B\"}]}", -1 },
   { "binary", "\x89PNG\r\n\x1a\n\xff\xfe", 10, "it is not text" },
   { "nul-byte", "{\"version\": 1, \"accounts\": [], \"x\": \"abc\x00""def\"}", 46, "it is not text" },
   { "overlong-utf8", "{\"version\": 1, \"accounts\": [], \"x\": \"abc\xc0""\xaf""def\"}", 47, "it is not text" },
@@ -853,16 +853,16 @@ static const CorruptCase corrupt_cases[] = {
   /* Two documents: json-glib would read the first and leak the second (found by tests/fuzz). */
   { "two-documents", "{\"version\": 1, \"accounts\": []} {\"version\": 1, \"accounts\": []}", -1 },
   /* json-glib decodes a lone \ud9a0 to bytes that are not UTF-8 (found by fuzz-account-store). */
-  { "name-not-text", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+  { "name-not-text", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", "
                      "\"type\": \"salesforce\", \"name\": \"Acme \\ud9a001\"}]}", -1 },
   /* json-glib quotes the \udefa as bytes that are not UTF-8 (found by fuzz-account-store). */
   { "surrogate-in-error", "{\"version\": 1, \"acc\\udefa0{\n  \"version\" : 106f\"s,al", -1 },
   /* The usual shape, read an account at a time: an account the fast reader
    * leaves to json-glib is held to the same rules as the whole document. */
-  { "comment-in-account", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+  { "comment-in-account", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", "
                           "/* a comment */ \"type\": \"salesforce\", \"name\": \"P\", \"idp-login-url\": \"/\"}]}", -1,
                           "it is not valid JSON" },
-  { "text-after-store", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001\", "
+  { "text-after-store", "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000001\", "
                         "\"type\": \"salesforce\", \"name\": \"P\", \"idp-login-url\": \"/\"}]}\n// end\n", -1,
                         "more text follows the end of the JSON value" },
   { "huge", NULL, -2 },

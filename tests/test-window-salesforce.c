@@ -22,7 +22,7 @@
 /* Request token and Delete in the real window, against the in-process
  * Salesforce emulator, the stand-in browser and the real keyring. */
 
-#define PRODUCTION_ID "0b7b1b0e-8a3e-4a53-9d6c-2b1bb1d9a001"
+#define PRODUCTION_ID "0b7b1b0e-8a3e-4a53-9d6c-5f0ce0000001"
 
 static const char one_account[] =
   "{\"version\": 1, \"accounts\": ["
