@@ -44,26 +44,44 @@ struct _BpListPacer
   GtkWidget         *view;   /* weak: its frame clock paces us */
   guint              tick_id;
   gboolean           is_first_tick;
+  double             row_height;   /* as last laid out; 0 before */
 };
 
 G_DEFINE_FINAL_TYPE (BpListPacer, bp_list_pacer, G_TYPE_OBJECT)
 
-/* How many rows fill the view: from its scrolling, which knows the height
- * of the rows shown so far, or else from its window's height. */
+static int
+get_tallest_monitor_height (GtkWidget *widget)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (widget));
+  int tallest = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      tallest = MAX (tallest, geometry.height);
+    }
+
+  return tallest;
+}
+
+/* How many rows fill the view: from the height of the rows laid out so far
+ * and the view's, or before there are rows from its window's height (a
+ * maximized one's from its monitor's). */
 static guint
 get_screenful (BpListPacer *self)
 {
-  guint n_items = self->slice != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->slice)) : 0;
   int width = 0;
   int height = 0;
 
-  if (self->view != NULL && GTK_IS_SCROLLABLE (self->view) && n_items > 0)
+  if (self->view != NULL && GTK_IS_SCROLLABLE (self->view) && self->row_height >= 1)
     {
       GtkAdjustment *rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
-      double row_height = rows != NULL ? gtk_adjustment_get_upper (rows) / n_items : 0;
 
-      if (row_height >= 1 && gtk_adjustment_get_page_size (rows) > 0)
-        return (guint) (gtk_adjustment_get_page_size (rows) / row_height) + 3;
+      if (rows != NULL && gtk_adjustment_get_page_size (rows) > 0)
+        return (guint) (gtk_adjustment_get_page_size (rows) / self->row_height) + 3;
     }
 
   if (self->view != NULL)
@@ -72,12 +90,35 @@ get_screenful (BpListPacer *self)
 
       height = gtk_widget_get_height (self->view);
       if (height <= 0 && GTK_IS_WINDOW (root))
-        gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+        {
+          if (gtk_window_is_maximized (GTK_WINDOW (root)) || gtk_window_is_fullscreen (GTK_WINDOW (root)))
+            height = get_tallest_monitor_height (self->view);
+          else
+            gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+        }
     }
   if (height <= 0)
     height = FALLBACK_HEIGHT;
 
   return (guint) height / MIN_ROW_HEIGHT + 2;
+}
+
+/* At a tick the view has laid out what the slice held in the frame before:
+ * the height of its rows is the scrolled height over their number. Measured
+ * here, not when asked: after a restart the scrolled height is still the
+ * longer list's until the next layout. */
+static void
+measure_rows (BpListPacer *self)
+{
+  GtkAdjustment *rows;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+
+  if (!GTK_IS_SCROLLABLE (self->view) || n_items == 0)
+    return;
+
+  rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
+  if (rows != NULL && gtk_adjustment_get_upper (rows) / n_items >= 1)
+    self->row_height = gtk_adjustment_get_upper (rows) / n_items;
 }
 
 gboolean
@@ -114,7 +155,10 @@ tick_cb (GtkWidget     *view,
   if (self->is_first_tick)
     self->is_first_tick = FALSE;
   else if (!bp_list_pacer_is_complete (self))
-    set_size (self, size + get_screenful (self));
+    {
+      measure_rows (self);
+      set_size (self, size + get_screenful (self));
+    }
 
   if (!bp_list_pacer_is_complete (self))
     return G_SOURCE_CONTINUE;
@@ -145,13 +189,10 @@ model_items_changed_cb (BpListPacer *self,
 }
 
 static void
-restart (BpListPacer *self,
-         guint        keep)
+restart (BpListPacer *self)
 {
   guint size = get_screenful (self);
 
-  if (keep != GTK_INVALID_LIST_POSITION && keep >= size)
-    size = keep + 1;
   if (gtk_slice_list_model_get_size (self->slice) > size)
     gtk_slice_list_model_set_size (self->slice, size);
   schedule_growth (self);
@@ -167,11 +208,12 @@ restart (BpListPacer *self,
  * than about two screenfuls, which @count_replaced says (counting no further
  * than its @enough); without it every row is taken to be replaced.
  *
- * @keep is the selected position: items up to it stay shown, as a selection
- * model forgets an item that leaves it. */
+ * A selected item past the first screenful leaves the selection model then,
+ * which forgets it: the caller selects it again once it is back (the window
+ * does, bp-window.c's reselect_current()). Keeping every item up to it
+ * would build every row again when it is far down. */
 void
 bp_list_pacer_prepare_change (BpListPacer             *self,
-                              guint                    keep,
                               BpListPacerCountReplaced count_replaced,
                               gpointer                 user_data)
 {
@@ -188,7 +230,7 @@ bp_list_pacer_prepare_change (BpListPacer             *self,
   if (count_replaced != NULL && count_replaced (n_rows, 2 * screenful + 1, user_data) <= 2 * screenful)
     return;
 
-  restart (self, keep);
+  restart (self);
 }
 
 /* Makes @position shown now, with a screenful after it, so that it can be

@@ -19,7 +19,6 @@ typedef guint (*BpListPacerCountReplaced) (guint    n_rows,
                                            gpointer user_data);
 
 void         bp_list_pacer_prepare_change (BpListPacer             *self,
-                                           guint                    keep,
                                            BpListPacerCountReplaced count_replaced,
                                            gpointer                 user_data);
 void         bp_list_pacer_reveal      (BpListPacer *self,
