@@ -685,6 +685,7 @@ test_long_list_is_paced (Fixture       *fixture,
   GtkColumnView *view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (fixture->window), is_column_view, NULL));
   GtkWidget *entry = bp_test_find_widget (GTK_WIDGET (fixture->window), is_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
   g_autoptr(GtkColumnViewColumn) name = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+  GtkAdjustment *rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
   GtkColumnView *other_view;
   BpWindow *other;
 
@@ -728,17 +729,32 @@ test_long_list_is_paced (Fixture       *fixture,
   bp_test_spin (400);
   g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
 
-  /* A new order moves an account from the first rows to the last: still
-   * selected. */
+  /* A new order moves an account from the first rows to the last: the list
+   * starts again from a screenful (the selected account does not make it
+   * build every row), and the account is selected again once its row is
+   * there. */
   select_by_name (fixture, "Account 010");
   gtk_column_view_sort_by_column (view, name, GTK_SORT_DESCENDING);
-  g_assert_cmpstr (selected_name (fixture), ==, "Account 010");
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (fixture)), <, 100);
   bp_test_wait_for (list_is_complete, fixture);
   g_assert_cmpuint (position_of (fixture, "Account 010"), ==, N_LONG_LIST - 11);
   g_assert_cmpstr (selected_name (fixture), ==, "Account 010");
 
   /* The pane follows the selection only. */
   g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "Account 010");
+
+  /* A new account's draft is selected and scrolled to, at the end of the
+   * list, past the rows shown. */
+  gtk_column_view_sort_by_column (view, name, GTK_SORT_ASCENDING);
+  bp_test_wait_for (list_is_complete, fixture);
+  g_assert_cmpfloat (gtk_adjustment_get_value (rows), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-account", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (BP_TYPE_TYPES_DIALOG));
+  gtk_widget_activate_action (GTK_WIDGET (bp_test_find_toplevel (BP_TYPE_TYPES_DIALOG)), "types.add", NULL);
+  bp_test_wait_for_text (fixture->window, "Unsaved", TRUE);
+  g_assert_cmpstr (selected_name (fixture), ==, "New Salesforce.com account");
+  g_assert_cmpuint (position_of (fixture, "New Salesforce.com account"), ==, N_LONG_LIST);
+  g_assert_cmpfloat (gtk_adjustment_get_value (rows), >, 0);
 }
 
 static void

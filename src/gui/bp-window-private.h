@@ -34,6 +34,7 @@ struct _BpWindow
   GtkSortListModel     *sorted;
   BpListPacer          *pacer;
   GtkSingleSelection   *selection;
+  guint                 reselect_at;   /* see reselect_current() */
   char                 *search_text;
 
   /* The pane: the account shown (saved, or the unsaved draft) and its draft. */

@@ -110,6 +110,27 @@ find_position (BpWindow  *self,
 }
 
 static void
+scroll_to_position (BpWindow *self,
+                    guint     position)
+{
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_column_view_scroll_to (self->account_list, position, NULL, GTK_LIST_SCROLL_NONE, NULL);
+#else
+  /* GTK 4.8's column view has no scroll_to(), and "list.scroll-to-item" is
+   * an action of the list view inside it, not of the column view. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->account_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+        return;
+      }
+  g_warn_if_reached ();
+#endif
+}
+
+static void
 select_account (BpWindow  *self,
                 BpAccount *account)
 {
@@ -128,7 +149,7 @@ select_account (BpWindow  *self,
   self->is_reverting_selection = FALSE;
 
   if (position != GTK_INVALID_LIST_POSITION)
-    gtk_widget_activate_action (GTK_WIDGET (self->account_list), "list.scroll-to-item", "u", position);
+    scroll_to_position (self, position);
 }
 
 static gboolean account_matches_search (gpointer item,
@@ -136,13 +157,17 @@ static gboolean account_matches_search (gpointer item,
 
 /* Whenever the list shows the account the pane shows, it is the one
  * selected: a search that hid it and shows it again would leave it
- * unselected, and so would a search or a new order that moves it past the
- * rows shown so far (the list is paced, bp-list-pacer.c: the selection
- * model forgets an account that leaves it). */
+ * unselected, and so would anything that moves it past the rows the list
+ * holds so far (it is paced, bp-list-pacer.c; the selection model forgets an
+ * account that leaves it). Selected now if its row is there, or as soon as
+ * the list has grown to it: showing it at once would build every row GTK 4.8
+ * builds, which is what the pacer saves. */
 static void
 reselect_current (BpWindow *self)
 {
   guint position;
+
+  self->reselect_at = GTK_INVALID_LIST_POSITION;
 
   if (self->current == NULL || gtk_single_selection_get_selected_item (self->selection) == self->current
       || !account_matches_search (self->current, self))
@@ -152,10 +177,26 @@ reselect_current (BpWindow *self)
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
-  bp_list_pacer_reveal (self->pacer, position);
+  if (position >= g_list_model_get_n_items (bp_list_pacer_get_model (self->pacer)))
+    {
+      self->reselect_at = position;
+      return;
+    }
+
   self->is_reverting_selection = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->is_reverting_selection = FALSE;
+}
+
+static void
+paced_items_changed_cb (BpWindow   *self,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        GListModel *paced)
+{
+  if (self->reselect_at != GTK_INVALID_LIST_POSITION && g_list_model_get_n_items (paced) > self->reselect_at)
+    reselect_current (self);
 }
 
 static gboolean
@@ -474,8 +515,7 @@ on_search_changed_cb (BpWindow       *self,
     change = GTK_FILTER_CHANGE_LESS_STRICT;
 
   search = (SearchChange) { self, old_text, change };
-  bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection),
-                                count_replaced_rows, &search);
+  bp_list_pacer_prepare_change (self->pacer, count_replaced_rows, &search);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
   reselect_current (self);
   update_list_page (self);
@@ -1528,6 +1568,8 @@ model_items_changed_cb (BpWindow   *self,
   if (self->current != NULL && !is_unsaved (self, self->current)
       && bp_account_store_find_by_id (self->store, bp_account_get_id (self->current)) != self->current)
     show_account (self, NULL);
+  else if (!self->is_applying && !self->is_asking)
+    reselect_current (self);
 }
 
 static void
@@ -1536,7 +1578,7 @@ sorter_changed_cb (BpWindow        *self,
                    GtkSorter       *sorter)
 {
   if (self->pacer != NULL)
-    bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection), NULL, NULL);
+    bp_list_pacer_prepare_change (self->pacer, NULL, NULL);
 }
 
 static void
@@ -1583,6 +1625,8 @@ set_store (BpWindow       *self,
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_column_view_set_model (self->account_list, GTK_SELECTION_MODEL (self->selection));
 
+  g_signal_connect_object (bp_list_pacer_get_model (self->pacer), "items-changed",
+                           G_CALLBACK (paced_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "items-changed", G_CALLBACK (model_items_changed_cb), self,
@@ -1605,6 +1649,8 @@ bp_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->filtered, self);
+  if (self->pacer != NULL)
+    g_signal_handlers_disconnect_by_data (bp_list_pacer_get_model (self->pacer), self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
 
@@ -1745,6 +1791,7 @@ bp_window_init (BpWindow *self)
 
   self->unsaved = g_list_store_new (BP_TYPE_ACCOUNT);
   self->cancellable = g_cancellable_new ();
+  self->reselect_at = GTK_INVALID_LIST_POSITION;
   bp_window_salesforce_init (self);
 
   gtk_widget_init_template (GTK_WIDGET (self));
