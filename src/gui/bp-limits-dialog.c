@@ -389,7 +389,7 @@ expand_matching_parents (BpLimitsDialog *self)
 static void
 refilter (BpLimitsDialog *self)
 {
-  bp_list_pacer_prepare_change (self->pacer, gtk_single_selection_get_selected (self->selection), NULL, NULL);
+  bp_list_pacer_prepare_change (self->pacer, NULL, NULL);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   expand_matching_parents (self);
   update_page (self);
@@ -1048,6 +1048,8 @@ bp_limits_dialog_set_limits (BpLimitsDialog *self,
 
   if (g_set_object (&self->limits, limits))
     {
+      /* New limits (Refresh) replace every row. */
+      bp_list_pacer_prepare_change (self->pacer, NULL, NULL);
       gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (limits));
       expand_matching_parents (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMITS]);
