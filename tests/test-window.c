@@ -670,6 +670,32 @@ list_is_complete (gpointer data)
   return g_list_model_get_n_items (list_model (data)) == N_LONG_LIST;
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  guint    n_items;
+} ListWait;
+
+static gboolean
+list_is_complete_with (gpointer data)
+{
+  ListWait *wait = data;
+
+  return bp_window_is_list_complete (wait->fixture->window)
+         && g_list_model_get_n_items (list_model (wait->fixture)) == wait->n_items;
+}
+
+/* Until a search has been applied (the entry waits a little before it
+ * reports) and its @n_items matches are all in the list. */
+static void
+wait_for_complete_list (Fixture *fixture,
+                        guint    n_items)
+{
+  ListWait wait = { fixture, n_items };
+
+  bp_test_wait_for (list_is_complete_with, &wait);
+}
+
 static const char *
 selected_name (Fixture *fixture)
 {
@@ -707,15 +733,13 @@ test_long_list_is_paced (Fixture       *fixture,
 
   /* A search that keeps it: still selected. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "account 5");
-  bp_test_spin (400);   /* the search entry waits a little before it reports */
-  g_assert_cmpuint (g_list_model_get_n_items (list_model (fixture)), ==, 100);
+  wait_for_complete_list (fixture, 100);
   g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
 
   /* Widening the search moves it from the top, where the new rows start, to
    * position 500: still selected. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  bp_test_spin (400);
-  bp_test_wait_for (list_is_complete, fixture);
+  wait_for_complete_list (fixture, N_LONG_LIST);
   g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
   g_assert_cmpuint (position_of (fixture, "Account 500"), ==, 500);
   g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "Account 500");
@@ -723,10 +747,10 @@ test_long_list_is_paced (Fixture       *fixture,
   /* A search that hides it, then shows it again: selected again, as the
    * pane still shows it. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "account 1");
-  bp_test_spin (400);
+  wait_for_complete_list (fixture, 100);
   g_assert_null (selected_name (fixture));
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  bp_test_spin (400);
+  wait_for_complete_list (fixture, N_LONG_LIST);
   g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
 
   /* A new order moves an account from the first rows to the last: the list
