@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bp-error.h"
-#include "bp-secret-store-private.h"
+#include "bp-keyring-private.h"
 
 /* The sandboxed backend of BpSecretStore: libsecret's simple password API.
  *
@@ -60,15 +60,15 @@ map_error (const GError *error)
 
   /* Only the Secret Service (outside a sandbox) is ever locked. */
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return bp_secret_store_new_locked_error ();
+    return bp_keyring_new_locked_error ();
 
   /* No portal, so libsecret tried the Secret Service, which is missing or,
    * in the sandbox, out of reach. */
-  if (bp_secret_store_is_service_missing (error) ||
+  if (bp_keyring_is_service_missing (error) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
     return new_no_portal_error ();
 
-  if (bp_secret_store_is_timeout (error))
+  if (bp_keyring_is_timeout (error))
     return g_error_new_literal (BP_ERROR, BP_ERROR_KEYRING_FAILED,
                                 _("The Secret portal did not answer in time. Check that "
                                   "xdg-desktop-portal is running and not waiting for input, "
@@ -106,7 +106,7 @@ lookup_done_cb (GObject      *object,
 
   if (value == NULL)
     {
-      g_task_return_error (task, bp_secret_store_new_not_found_error (kind));
+      g_task_return_error (task, bp_keyring_new_not_found_error (kind));
       return;
     }
 
@@ -122,18 +122,18 @@ lookup_done_cb (GObject      *object,
 
   secret = g_strdup (text);
   secret_value_unref (value);
-  g_task_return_pointer (task, secret, (GDestroyNotify) bp_secret_free);
+  g_task_return_pointer (task, secret, (GDestroyNotify) bp_keyring_secret_free);
 }
 
 void
-bp_secret_store_portal_lookup (GTask      *task,
-                               const char *account_id,
-                               const char *kind)
+bp_keyring_portal_lookup (GTask      *task,
+                          const char *account_id,
+                          const char *kind)
 {
   g_autoptr(GHashTable) attributes = build_attributes (account_id, kind);
 
   g_task_set_task_data (task, g_strdup (kind), g_free);
-  secret_password_lookupv (bp_secret_store_get_schema (), attributes,
+  secret_password_lookupv (bp_keyring_get_schema (), attributes,
                            g_task_get_cancellable (task), lookup_done_cb, task);
 }
 
@@ -157,16 +157,16 @@ store_done_cb (GObject      *object,
 }
 
 void
-bp_secret_store_portal_store (GTask       *task,
-                              const char  *account_id,
-                              const char  *kind,
-                              const char  *label,
-                              SecretValue *value)
+bp_keyring_portal_store (GTask       *task,
+                         const char  *account_id,
+                         const char  *kind,
+                         const char  *label,
+                         SecretValue *value)
 {
   g_autoptr(GHashTable) attributes = build_attributes (account_id, kind);
 
   /* Replaces the item with the same attributes. */
-  secret_password_storev_binary (bp_secret_store_get_schema (), attributes,
+  secret_password_storev_binary (bp_keyring_get_schema (), attributes,
                                  SECRET_COLLECTION_DEFAULT, label, value,
                                  g_task_get_cancellable (task), store_done_cb, task);
 }
@@ -192,13 +192,13 @@ clear_done_cb (GObject      *object,
 }
 
 void
-bp_secret_store_portal_clear (GTask      *task,
+bp_keyring_portal_clear (GTask      *task,
                               const char *account_id,
                               const char *kind)
 {
   g_autoptr(GHashTable) attributes = build_attributes (account_id, kind);
 
   /* Every item that matches: with kind NULL, all the account's items. */
-  secret_password_clearv (bp_secret_store_get_schema (), attributes,
+  secret_password_clearv (bp_keyring_get_schema (), attributes,
                           g_task_get_cancellable (task), clear_done_cb, task);
 }
