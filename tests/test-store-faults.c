@@ -1275,6 +1275,91 @@ test_window_with_hung_keyring (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* The keyring's module missing, seen from the window                  */
+
+static void
+check_window_without_keyring_module (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *module_dir = g_build_filename (dir, "no-modules", NULL);
+  g_autofree char *module_path = g_build_filename (module_dir, "libbp-keyring.so", NULL);
+  g_autofree char *path = g_build_filename (dir, "bp-integration-accounts", "accounts.json", NULL);
+  g_autoptr(BpSecretStore) secrets = NULL;
+  g_autoptr(BpAccountStore) store = NULL;
+  g_autoptr(GPtrArray) drafts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *apply_failed = NULL;
+  gpointer args[2];
+  BpWindow *window;
+  GtkWidget *view;
+
+  /* An installation without libbp-keyring.so: the loader looks here first. */
+  g_assert_cmpint (g_mkdir (module_dir, 0700), ==, 0);
+  g_setenv ("BP_MODULE_DIR", module_dir, TRUE);
+  missing = g_strdup_printf ("The keyring cannot be used: %s could not be loaded: ", module_path);
+  apply_failed = g_strdup_printf ("The keyring could not be updated, so nothing was changed: %s",
+                                  missing);
+
+  /* An account without secrets is saved without the keyring. */
+  secrets = bp_secret_store_new ();
+  store = new_store (path, secrets);
+  g_ptr_array_add (drafts, make_account ("Production"));
+  g_assert_true (apply_batch (store, drafts, &error));
+  g_assert_no_error (error);
+  before = bp_test_read_file (path, NULL);
+
+  window = bp_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Opening the account reads its consumer secret: the pane says why it
+   * cannot, naming the module. */
+  view = bp_test_find_widget (GTK_WIDGET (window), is_column_view, NULL);
+  g_assert_nonnull (view);
+  gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)), 0, TRUE);
+  bp_test_wait_for (has_editor, window);
+  args[0] = window;
+  args[1] = missing;
+  bp_test_wait_for (texts_contain, args);
+
+  /* A secret typed anyway and applied: Apply says the same, the file is
+   * unchanged and what was typed stays. */
+  bp_salesforce_account_set_consumer_secret (BP_SALESFORCE_ACCOUNT (window_draft (window)), "typed-without-module");
+  bp_test_spin (50);
+  g_assert_true (is_apply_sensitive (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.apply", NULL);
+  args[1] = apply_failed;
+  bp_test_wait_for (texts_contain, args);
+
+  after = bp_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (BP_SALESFORCE_ACCOUNT (window_draft (window))),
+                   ==, "typed-without-module");
+  g_assert_true (is_apply_sensitive (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bp_test_remove_tree (dir);
+}
+
+static void
+test_window_without_keyring_module (void)
+{
+  if (g_test_subprocess ())
+    {
+      check_window_without_keyring_module ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT |
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -1300,7 +1385,10 @@ main (int   argc,
   else
     g_test_add_func ("/store-faults/window-disk-full", bp_test_gtk_cannot_start);
   if (has_display)
-    g_test_add_func ("/store-faults/window-keyring-hangs", test_window_with_hung_keyring);
+    {
+      g_test_add_func ("/store-faults/window-keyring-hangs", test_window_with_hung_keyring);
+      g_test_add_func ("/store-faults/window-keyring-module-missing", test_window_without_keyring_module);
+    }
   g_test_add_func ("/store-faults/killed-while-saving", test_killed_while_saving);
 
 #define ADD(path, func) \
