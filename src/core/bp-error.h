@@ -62,8 +62,9 @@ G_BEGIN_DECLS
  *   names the versions and says to update the application.
  * @BP_ERROR_SUPERSEDED: a Request token attempt was stopped because another one started (only
  *   one can wait for the browser at a time); Try Again continues here.
- * @BP_ERROR_MODULE_MISSING: the bp-crypto module (GnuTLS: certificates, PKCE) could not be
- *   loaded; the message names its path and why. The installation is broken.
+ * @BP_ERROR_MODULE_MISSING: the bp-crypto module (GnuTLS: certificates, PKCE) or the
+ *   bp-keyring module (libsecret: every keyring call) could not be loaded; the message names
+ *   its path and why. The installation is broken.
  *
  * The one error domain of Integration Accounts. Every failure shown to a user
  * carries one of these codes and a translated message that says what to do.

@@ -20,7 +20,9 @@ G_DECLARE_FINAL_TYPE (BpSecretStore, bp_secret_store, BP, SECRET_STORE, GObject)
  * through the Secret Service itself. BP_SECRET_BACKEND=portal or =service
  * forces one of the two.
  * Everything is asynchronous. Failures are BP_ERROR_SECRET_NOT_FOUND,
- * BP_ERROR_KEYRING_LOCKED, BP_ERROR_NO_SECRET_SERVICE or BP_ERROR_KEYRING_FAILED.
+ * BP_ERROR_KEYRING_LOCKED, BP_ERROR_NO_SECRET_SERVICE or BP_ERROR_KEYRING_FAILED,
+ * and BP_ERROR_MODULE_MISSING when the bp-keyring module, which the first
+ * call loads (src/keyring), cannot be: creating a store loads nothing.
  * Secret values never appear in a log or an error message.
  *
  * Every call ends within BpSecretStore:timeout (15 s unless set; an unlock
