@@ -348,15 +348,14 @@ read_certificate (const guint8        *data,
 }
 
 static const BpCrypto table = {
-  .size = sizeof (BpCrypto),
-  .version = BP_CRYPTO_VERSION,
+  .header = { sizeof (BpCrypto), BP_CRYPTO_VERSION },
   .random_bytes = random_bytes,
   .identify_der = identify_der,
   .read_certificate = read_certificate,
 };
 
-const BpCrypto *
+const BpModuleTable *
 bp_crypto_module_get_table (void)
 {
-  return &table;
+  return &table.header;
 }

@@ -15,92 +15,16 @@
  * 6,800 relocations) and run its constructor, about 3 ms and 2 MB for a window
  * that needs none of it (docs/performance.md). Only reading an identity
  * provider certificate and requesting a token do, so everything that uses
- * GnuTLS is in a module of ours, bp-crypto, loaded here the first time it is
- * needed, once, and never unloaded.
- *
- * The module is opened by its absolute path only — BP_CRYPTO_MODULE_DIR, set
- * at configure time — never searched for. BP_MODULE_DIR replaces that
- * directory, for the build tree (meson test, build-aux/run) and for tests
- * that install into a DESTDIR; it gives no more than LD_PRELOAD already does
- * to whoever sets the environment.
+ * GnuTLS is in a module of ours, bp-crypto, loaded (bp-module.c) the first
+ * time it is needed.
  */
 
-#define MODULE_NAME "libbp-crypto." G_MODULE_SUFFIX
+static BpModuleSpec module = {
+  "libbp-crypto." G_MODULE_SUFFIX, BP_CRYPTO_MODULE_DIR, BP_CRYPTO_ENTRY_POINT,
+  BP_CRYPTO_VERSION, sizeof (BpCrypto),
+};
 
 static const BpCrypto *linked_table;
-
-typedef struct
-{
-  char           *path;
-  const BpCrypto *table;    /* NULL when it failed */
-  char           *problem;  /* why it failed, for the error */
-} Loaded;
-
-static Loaded *
-load_module (void)
-{
-  Loaded *loaded = g_new0 (Loaded, 1);
-  const char *dir = g_getenv ("BP_MODULE_DIR");
-  GModule *module;
-  BpCryptoEntryPoint get_table = NULL;
-  const BpCrypto *table;
-
-  if (dir == NULL || *dir == '\0')
-    dir = BP_CRYPTO_MODULE_DIR;
-  loaded->path = g_build_filename (dir, MODULE_NAME, NULL);
-
-  if (!g_path_is_absolute (loaded->path))
-    {
-      loaded->problem = g_strdup (_("the path is not absolute"));
-      return loaded;
-    }
-
-  /* LOCAL: GnuTLS's symbols stay the module's own. LAZY is not asked for:
-   * the application is linked with -z now, and so is the module. */
-  module = g_module_open (loaded->path, G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    {
-      loaded->problem = g_strdup (g_module_error ());
-      return loaded;
-    }
-
-  if (!g_module_symbol (module, BP_CRYPTO_ENTRY_POINT, (gpointer *) &get_table) ||
-      get_table == NULL)
-    {
-      loaded->problem = g_strdup (g_module_error ());
-      g_module_close (module);
-      return loaded;
-    }
-
-  table = get_table ();
-  if (table == NULL || table->version != BP_CRYPTO_VERSION || table->size < sizeof (BpCrypto))
-    {
-      /* An older or newer module than this executable was built with. */
-      loaded->problem = g_strdup_printf (_("it is version %u, not %u"),
-                                         table != NULL ? table->version : 0, BP_CRYPTO_VERSION);
-      g_module_close (module);
-      return loaded;
-    }
-
-  /* Unloading GnuTLS is not safe (its destructor, threads it may have
-   * started), and the table points into the module. */
-  g_module_make_resident (module);
-  g_debug ("Loaded %s", loaded->path);
-
-  loaded->table = table;
-  return loaded;
-}
-
-static const Loaded *
-get_loaded (void)
-{
-  static Loaded *loaded;
-
-  if (g_once_init_enter (&loaded))
-    g_once_init_leave (&loaded, load_module ());
-
-  return loaded;
-}
 
 /**
  * bp_crypto_get:
@@ -116,23 +40,25 @@ get_loaded (void)
 const BpCrypto *
 bp_crypto_get (GError **error)
 {
-  const Loaded *loaded;
+  const BpModuleTable *table;
+  const char *path;
+  const char *problem;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (linked_table != NULL)
     return linked_table;
 
-  loaded = get_loaded ();
-  if (loaded->table == NULL)
+  table = bp_module_load (&module, &path, &problem);
+  if (table == NULL)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING,
-                   _("%s could not be loaded: %s. Reinstall Integration Accounts."),
-                   loaded->path, loaded->problem);
+                   _("%s could not be loaded: %s. Reinstall Integration Accounts."), path, problem);
       return NULL;
     }
 
-  return loaded->table;
+  /* The header is the table's first member. */
+  return (const BpCrypto *) table;
 }
 
 /**
@@ -146,7 +72,7 @@ bp_crypto_get (GError **error)
 void
 bp_crypto_use_linked_table (const BpCrypto *table)
 {
-  g_return_if_fail (table != NULL && table->version == BP_CRYPTO_VERSION);
+  g_return_if_fail (table != NULL && table->header.version == BP_CRYPTO_VERSION);
 
   linked_table = table;
 }

@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <gmodule.h>
 
+#include "bp-module.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -51,8 +53,7 @@ typedef struct
 typedef struct
 {
   /* sizeof (BpCrypto) and BP_CRYPTO_VERSION of the module's build. */
-  gsize    size;
-  guint    version;
+  BpModuleTable header;
 
   /* Fills @buffer from GnuTLS's key-level generator (GNUTLS_RND_KEY). */
   gboolean        (*random_bytes)     (guint8              *buffer,
@@ -67,10 +68,8 @@ typedef struct
                                        BpCryptoCertificate *certificate);
 } BpCrypto;
 
-typedef const BpCrypto *(*BpCryptoEntryPoint) (void);
-
 /* The module's own entry point (BP_CRYPTO_ENTRY_POINT). */
-G_MODULE_EXPORT const BpCrypto *bp_crypto_module_get_table (void);
+G_MODULE_EXPORT const BpModuleTable *bp_crypto_module_get_table (void);
 
 /* In the application (bp-crypto-loader.c). */
 const BpCrypto *bp_crypto_get                (GError              **error);

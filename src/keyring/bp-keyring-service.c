@@ -803,8 +803,7 @@ clear (BpKeyringSession *session,
 }
 
 static const BpKeyring keyring = {
-  .size = sizeof (BpKeyring),
-  .version = BP_KEYRING_VERSION,
+  .header = { sizeof (BpKeyring), BP_KEYRING_VERSION },
   .session_new = session_new,
   .session_free = session_free,
   .session_forget_service = session_forget_service,
@@ -814,8 +813,8 @@ static const BpKeyring keyring = {
   .clear = clear,
 };
 
-const BpKeyring *
+const BpModuleTable *
 bp_keyring_module_get_table (void)
 {
-  return &keyring;
+  return &keyring.header;
 }

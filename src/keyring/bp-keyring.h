@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <string.h>
+
 #include <gio/gio.h>
 #include <gmodule.h>
-#include <string.h>
+
+#include "bp-module.h"
 
 G_BEGIN_DECLS
 
@@ -36,8 +39,7 @@ typedef struct _BpKeyringSession BpKeyringSession;
 typedef struct
 {
   /* sizeof (BpKeyring) and BP_KEYRING_VERSION of the module's build. */
-  gsize    size;
-  guint    version;
+  BpModuleTable header;
 
   /* @uses_portal: libsecret's simple API (the Secret portal in Flatpak)
    * instead of the Secret Service. */
@@ -69,10 +71,8 @@ typedef struct
                                                const char       *kind);
 } BpKeyring;
 
-typedef const BpKeyring *(*BpKeyringEntryPoint) (void);
-
 /* The module's own entry point (BP_KEYRING_ENTRY_POINT). */
-G_MODULE_EXPORT const BpKeyring *bp_keyring_module_get_table (void);
+G_MODULE_EXPORT const BpModuleTable *bp_keyring_module_get_table (void);
 
 /* In the application (bp-keyring-loader.c). */
 const BpKeyring *bp_keyring_get (GError **error);

@@ -39,7 +39,7 @@ bp_fuzz_init (void)
       g_unsetenv ("BP_SALESFORCE_LOGIN_URL");
       g_log_set_default_handler (log_and_abort_cb, NULL);
       /* GnuTLS's code is linked in (tests/fuzz/meson.build), not loaded. */
-      bp_crypto_use_linked_table (bp_crypto_module_get_table ());
+      bp_crypto_use_linked_table ((const BpCrypto *) bp_crypto_module_get_table ());
       g_once_init_leave (&initialized, 1);
     }
 }

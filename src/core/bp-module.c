@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bp-module"
+
+#include "config.h"
+
+#include <gmodule.h>
+#include <glib/gi18n-lib.h>
+
+#include "bp-module.h"
+
+/*
+ * Loads a module of ours (bp-crypto: GnuTLS; bp-keyring: libsecret) the first
+ * time it is needed. Linking those libraries made every start of the
+ * application load and relocate them and the libraries they bring, for a
+ * window that needs none of them (docs/performance.md, items 17 and 22).
+ *
+ * A module is opened by its absolute path only — the directory it was
+ * installed to, from config.h — never searched for. BP_MODULE_DIR replaces
+ * that directory, for the build tree (meson test, build-aux/run) and for tests
+ * that install into a DESTDIR; it gives no more than LD_PRELOAD already does to
+ * whoever sets the environment. Once, from any thread; a failure is
+ * remembered; a loaded module is never unloaded (GnuTLS's destructor,
+ * libsecret's types and connections, and the table points into it).
+ */
+
+typedef struct
+{
+  char                *path;
+  const BpModuleTable *table;     /* NULL when it failed */
+  char                *problem;   /* why it failed, for the error */
+} Loaded;
+
+static Loaded *
+load (const BpModuleSpec *spec)
+{
+  Loaded *loaded = g_new0 (Loaded, 1);
+  const char *dir = g_getenv ("BP_MODULE_DIR");
+  BpModuleEntryPoint get_table = NULL;
+  const BpModuleTable *table;
+  GModule *module;
+
+  if (dir == NULL || *dir == '\0')
+    dir = spec->default_dir;
+  loaded->path = g_build_filename (dir, spec->file_name, NULL);
+
+  if (!g_path_is_absolute (loaded->path))
+    {
+      loaded->problem = g_strdup (_("the path is not absolute"));
+      return loaded;
+    }
+
+  /* LOCAL: the library's symbols stay the module's own. LAZY is not asked
+   * for: the application is linked with -z now, and so is the module. */
+  module = g_module_open (loaded->path, G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      loaded->problem = g_strdup (g_module_error ());
+      return loaded;
+    }
+
+  if (!g_module_symbol (module, spec->entry_point, (gpointer *) &get_table) || get_table == NULL)
+    {
+      loaded->problem = g_strdup (g_module_error ());
+      g_module_close (module);
+      return loaded;
+    }
+
+  table = get_table ();
+  if (table == NULL || table->version != spec->version || table->size < spec->size)
+    {
+      /* An older or newer module than this executable was built with. */
+      loaded->problem = g_strdup_printf (_("it is version %u, not %u"),
+                                         table != NULL ? table->version : 0, spec->version);
+      g_module_close (module);
+      return loaded;
+    }
+
+  g_module_make_resident (module);
+  g_debug ("Loaded %s", loaded->path);
+
+  loaded->table = table;
+  return loaded;
+}
+
+/**
+ * bp_module_load:
+ * @spec: the module (a static instance, one per module)
+ * @path: (out) (transfer none): the path it was, or would have been, loaded from
+ * @problem: (out) (transfer none): why it could not be loaded, or %NULL
+ *
+ * Loads the module the first time; later calls answer the same.
+ *
+ * Returns: (transfer none) (nullable): the module's table, or %NULL with @problem set
+ */
+const BpModuleTable *
+bp_module_load (BpModuleSpec  *spec,
+                const char   **path,
+                const char   **problem)
+{
+  const Loaded *loaded;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (g_once_init_enter (&spec->loaded))
+    g_once_init_leave (&spec->loaded, load (spec));
+
+  loaded = spec->loaded;
+  if (path != NULL)
+    *path = loaded->path;
+  if (problem != NULL)
+    *problem = loaded->problem;
+
+  return loaded->table;
+}
