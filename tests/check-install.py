@@ -24,6 +24,8 @@ import bp_data_checks as checks  # noqa: E402
 EXECUTABLE = "bp-integration-accounts"
 # GnuTLS is in this module, loaded on first use (src/crypto/bp-crypto-loader.c).
 CRYPTO_MODULE = "libbp-crypto.so"
+# libsoup is in this one, loaded on the first request (src/http/bp-http-loader.c).
+HTTP_MODULE = "libbp-http.so"
 
 
 def read_linguas(srcdir):
@@ -40,6 +42,7 @@ def expected_files(args):
     files = {
         os.path.join(args.bindir, EXECUTABLE): "executable",
         os.path.join(args.moduledir, CRYPTO_MODULE): "module",
+        os.path.join(args.moduledir, HTTP_MODULE): "http-module",
         os.path.join(data, "applications", args.id + ".desktop"): "desktop",
         os.path.join(data, "metainfo", args.id + ".metainfo.xml"): "metainfo",
         os.path.join(data, "icons", "hicolor", "scalable", "apps", args.id + ".svg"): "svg",
@@ -84,9 +87,15 @@ def check_file(path, kind, args):
         if "libgnutls" in " ".join(needed_libraries(path)):
             checks.fail("%s links GnuTLS: it belongs in %s only, loaded when first needed"
                         % (path, CRYPTO_MODULE))
+        if "libsoup" in " ".join(needed_libraries(path)):
+            checks.fail("%s links libsoup: it belongs in %s only, loaded when first needed"
+                        % (path, HTTP_MODULE))
     elif kind == "module":
         if "bp_crypto_module_get_table" not in dynamic_symbols(path):
             checks.fail("%s does not export bp_crypto_module_get_table" % path)
+    elif kind == "http-module":
+        if "bp_http_module_get_table" not in dynamic_symbols(path):
+            checks.fail("%s does not export bp_http_module_get_table" % path)
     elif kind == "desktop":
         entry = read_keyfile(path, "Desktop Entry")
         if entry.get("Icon") != args.id:
