@@ -26,6 +26,8 @@ EXECUTABLE = "bp-integration-accounts"
 CRYPTO_MODULE = "libbp-crypto.so"
 # libsecret is in this one, loaded on the first keyring call (src/keyring).
 KEYRING_MODULE = "libbp-keyring.so"
+# libsoup is in this one, loaded on the first request (src/http/bp-http-loader.c).
+HTTP_MODULE = "libbp-http.so"
 
 
 def read_linguas(srcdir):
@@ -43,6 +45,7 @@ def expected_files(args):
         os.path.join(args.bindir, EXECUTABLE): "executable",
         os.path.join(args.moduledir, CRYPTO_MODULE): "module",
         os.path.join(args.moduledir, KEYRING_MODULE): "keyring-module",
+        os.path.join(args.moduledir, HTTP_MODULE): "http-module",
         os.path.join(data, "applications", args.id + ".desktop"): "desktop",
         os.path.join(data, "metainfo", args.id + ".metainfo.xml"): "metainfo",
         os.path.join(data, "icons", "hicolor", "scalable", "apps", args.id + ".svg"): "svg",
@@ -90,12 +93,18 @@ def check_file(path, kind, args):
         if "libsecret" in " ".join(needed_libraries(path)):
             checks.fail("%s links libsecret: it belongs in %s only, loaded when first needed"
                         % (path, KEYRING_MODULE))
+        if "libsoup" in " ".join(needed_libraries(path)):
+            checks.fail("%s links libsoup: it belongs in %s only, loaded when first needed"
+                        % (path, HTTP_MODULE))
     elif kind == "module":
         if "bp_crypto_module_get_table" not in dynamic_symbols(path):
             checks.fail("%s does not export bp_crypto_module_get_table" % path)
     elif kind == "keyring-module":
         if "bp_keyring_module_get_table" not in dynamic_symbols(path):
             checks.fail("%s does not export bp_keyring_module_get_table" % path)
+    elif kind == "http-module":
+        if "bp_http_module_get_table" not in dynamic_symbols(path):
+            checks.fail("%s does not export bp_http_module_get_table" % path)
     elif kind == "desktop":
         entry = read_keyfile(path, "Desktop Entry")
         if entry.get("Icon") != args.id:

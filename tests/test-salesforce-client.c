@@ -1002,6 +1002,27 @@ test_tls (Fixture       *fixture,
   bp_test_remove_tree (dir);
 }
 
+/* The messages name a status as libsoup did before it moved into the bp-http
+ * module (bp-salesforce-response.c keeps its own table of reason phrases). */
+static void
+test_status_phrases (void)
+{
+  for (guint status = 100; status < 600; status++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+
+      if (status == 401)
+        continue;   /* named without a phrase */
+
+      error = bp_salesforce_error_new_from_response (BP_SALESFORCE_REQUEST_CODE_EXCHANGE, status,
+                                                     "text/html", "<html></html>", 13, NULL);
+      expected = g_strdup_printf ("HTTP %u %s", status, soup_status_get_phrase (status));
+      if (strstr (error->message, expected) == NULL)
+        g_error ("“%s” does not name “%s”", error->message, expected);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1036,6 +1057,8 @@ main (int    argc,
   ADD ("tls", test_tls);
 
 #undef ADD
+
+  g_test_add_func ("/salesforce-client/status-phrases", test_status_phrases);
 
   return g_test_run ();
 }

@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "bp-account-editor.h"
@@ -628,6 +631,90 @@ authorize_saved_account (Fixture *fixture)
   g_clear_object (&result);
 }
 
+/* Without the bp-http module (libsoup), each of Request token, Check limits
+ * and Delete's revoke says so where it happened, with the module's path;
+ * nothing typed is lost and Delete still deletes. In a subprocess: the
+ * loader remembers its first answer for the life of the process. */
+static void
+test_without_http_module (Fixture       *fixture,
+                          gconstpointer  contents)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *crypto_path = NULL;
+  g_autofree char *crypto_link = NULL;
+  g_autofree char *module_part = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *texts = NULL;
+  GtkWindow *dialog;
+
+  if (!bp_test_require_keyring ())
+    return;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* bp-crypto (PKCE) is there; bp-http is not. */
+  dir = g_dir_make_tmp ("bp-no-http-XXXXXX", NULL);
+  crypto_path = g_build_filename (g_getenv ("BP_MODULE_DIR"), "libbp-crypto.so", NULL);
+  crypto_link = g_build_filename (dir, "libbp-crypto.so", NULL);
+  g_assert_cmpint (symlink (crypto_path, crypto_link), ==, 0);
+  g_setenv ("BP_MODULE_DIR", dir, TRUE);
+  module_part = g_strdup_printf ("%s/libbp-http.so could not be loaded: ", dir);
+
+  /* Request token: the dialog says why, before any browser; the draft keeps
+   * what was typed. */
+  select_first (fixture);
+  bp_salesforce_account_set_consumer_secret (get_draft (fixture), "typed but not applied");
+  request_token (fixture);
+  dialog = bp_test_find_toplevel (BP_TYPE_TOKEN_DIALOG);
+  bp_test_wait_for_text_part (dialog, module_part);
+  bp_test_wait_for_text_part (dialog, "A token cannot be requested: ");
+  g_assert_cmpuint (bp_emulator_get_authorize_count (fixture->emulator), ==, 0);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NONE);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (get_draft (fixture)), ==,
+                   "typed but not applied");
+  g_assert_true (bp_test_can_bind ("127.0.0.1", fixture->port));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "token.cancel", NULL);
+  bp_test_wait_for (token_dialog_gone, NULL);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_secret (get_draft (fixture)), ==,
+                   "typed but not applied");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-changes", NULL);
+  bp_test_spin (100);
+
+  /* Check limits: the dialog says why. */
+  authorize_saved_account (fixture);
+  select_first (fixture);
+  bp_test_spin (100);
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.check-limits", NULL));
+  dialog = NULL;
+  while ((dialog = bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bp_test_wait_for_text_part (dialog, module_part);
+  bp_test_wait_for_text_part (dialog, "Salesforce cannot be contacted: ");
+  g_assert_cmpuint (bp_emulator_get_limits_count (fixture->emulator), ==, 0);
+  gtk_window_destroy (dialog);
+
+  /* Delete: the revoke fails and says why; the deletion happens all the same. */
+  token = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_nonnull (token);
+  delete_production (fixture);
+  left = keyring_lookup (fixture, PRODUCTION_ID);
+  g_assert_null (left);
+  g_assert_null (bp_account_store_find_by_id (fixture->store, PRODUCTION_ID));
+  bp_test_wait_for_text_part (fixture->window, "could not be revoked at Salesforce");
+  bp_test_wait_for_text_part (fixture->window, module_part);
+  texts = bp_test_visible_texts (GTK_WIDGET (fixture->window));
+  g_assert_null (strstr (texts, token));
+
+  g_assert_cmpint (g_unlink (crypto_link), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_check_limits (Fixture       *fixture,
                    gconstpointer  contents)
@@ -755,6 +842,7 @@ main (int   argc,
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
   ADD ("/window-salesforce/delete-with-a-pending-token", test_delete_with_a_pending_token);
   ADD ("/window-salesforce/delete-when-salesforce-is-down", test_delete_when_salesforce_is_down);
+  ADD ("/window-salesforce/without-http-module", test_without_http_module);
 
 #undef ADD
 

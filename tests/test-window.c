@@ -243,6 +243,18 @@ fixture_tear_down (Fixture       *fixture,
 /* ------------------------------------------------------------------ */
 /* Tests                                                               */
 
+static gboolean
+is_mapped (const char *name)
+{
+  g_autofree char *maps = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents ("/proc/self/maps", &maps, NULL, &error);
+  g_assert_no_error (error);
+
+  return strstr (maps, name) != NULL;
+}
+
 static void
 test_page (Fixture       *fixture,
            gconstpointer  contents)
@@ -267,6 +279,11 @@ test_page (Fixture       *fixture,
   /* Selecting changes nothing yet. */
   g_assert_false (button_sensitive (fixture, "win.apply"));
   g_assert_cmpstr (bp_account_get_name (BP_ACCOUNT (get_draft (fixture))), ==, "UAT sandbox");
+
+  /* A window that has talked no HTTP has not loaded libsoup's module
+   * (src/http/bp-http-loader.c); this program links no libsoup itself. */
+  g_assert_false (is_mapped ("libbp-http.so"));
+  g_assert_false (is_mapped ("libsoup"));
 }
 
 static void

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 
 #include "bp-browser.h"
 #include "bp-error.h"
+#include "bp-http.h"
 #include "bp-oauth-callback.h"
 #include "bp-oauth-flow-private.h"
 #include "bp-pkce.h"
@@ -75,7 +75,8 @@ static BpOAuthFlow *running_flow;
 struct _Attempt
 {
   BpOAuthFlow       *flow;            /* not a reference: the task holds it */
-  SoupServer        *server;
+  const BpHttp      *http;            /* the bp-http module */
+  GObject           *server;
   char              *state;           /* secret */
   char              *verifier;        /* secret */
   char              *start_path;      /* START_PATH_PREFIX + nonce: the URL the browser gets */
@@ -85,7 +86,7 @@ struct _Attempt
   gulong             caller_cancelled_id;
   GSource           *timeout_source;
   GSource           *delivery_source;
-  SoupServerMessage *answered;        /* the callback whose page ends the attempt */
+  GObject           *answered;        /* the callback whose page ends the attempt */
   gulong             finished_id;
   gboolean           is_page_set;     /* the result page is on its way */
   BpSalesforceTokens *tokens;         /* the outcome, once known */
@@ -285,7 +286,7 @@ attempt_close_server (Attempt *attempt)
   if (attempt->server != NULL)
     {
       /* Closes the listening sockets at once: the port is free when this returns. */
-      soup_server_disconnect (attempt->server);
+      attempt->http->server_disconnect (attempt->server);
       g_clear_object (&attempt->server);
       g_debug ("the loopback listener is closed");
     }
@@ -391,8 +392,8 @@ delivery_over_cb (gpointer user_data)
 }
 
 static void
-answered_finished_cb (SoupServerMessage *message,
-                      gpointer           user_data)
+answered_finished_cb (GObject  *message,
+                      gpointer  user_data)
 {
   GTask *task = user_data;
   Attempt *attempt = g_task_get_task_data (task);
@@ -427,22 +428,22 @@ answered_finished_cb (SoupServerMessage *message,
 /* Response pages */
 
 static void
-set_page (SoupServerMessage *message,
-          guint              status,
-          const char        *title,
-          const char        *text)
+set_page (Attempt    *attempt,
+          GObject    *message,
+          guint       status,
+          const char *title,
+          const char *text)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  const BpHttp *http = attempt->http;
   char *page = bp_oauth_callback_render_page (title, text);
 
-  soup_server_message_set_status (message, status, NULL);
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'");
-  soup_server_message_set_response (message, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    page, strlen (page));
+  http->request_set_status (message, status);
+  http->request_set_header (message, "Cache-Control", "no-store");
+  http->request_set_header (message, "X-Content-Type-Options", "nosniff");
+  http->request_set_header (message, "Referrer-Policy", "no-referrer");
+  http->request_set_header (message, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'");
+  http->request_set_body (message, "text/html; charset=utf-8", page, strlen (page));
 }
 
 /* Answers the callback that ends the attempt; the outcome is stored and the
@@ -482,9 +483,8 @@ attempt_answer_and_end (GTask              *task,
   else
     g_debug ("the attempt succeeded");
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (attempt->answered),
-                                "Connection", "close");
-  set_page (attempt->answered, status, title, text);
+  attempt->http->request_set_header (attempt->answered, "Connection", "close");
+  set_page (attempt, attempt->answered, status, title, text);
   attempt->is_page_set = TRUE;
 
   /* Should the browser never take the page, the listener closes anyway. */
@@ -494,14 +494,14 @@ attempt_answer_and_end (GTask              *task,
   g_source_attach (source, g_task_get_context (task));
   attempt->delivery_source = g_steal_pointer (&source);
 
-  soup_server_message_unpause (attempt->answered);
+  attempt->http->request_unpause (attempt->answered);
 }
 
 /* The one valid callback: the browser waits for the page until the
  * outcome is known. */
 static void
-attempt_hold_callback (GTask             *task,
-                       SoupServerMessage *message)
+attempt_hold_callback (GTask   *task,
+                       GObject *message)
 {
   Attempt *attempt = g_task_get_task_data (task);
 
@@ -510,7 +510,7 @@ attempt_hold_callback (GTask             *task,
   attempt->has_accepted = TRUE;
   attempt->answered = g_object_ref (message);
   attempt->finished_id = g_signal_connect (message, "finished", G_CALLBACK (answered_finished_cb), task);
-  soup_server_message_pause (message);
+  attempt->http->request_pause (message);
 }
 
 /* Exchange and userinfo */
@@ -544,7 +544,7 @@ user_info_received_cb (GObject      *object,
   else
     text = g_strdup (_("Integration Accounts received the token. You can close this tab."));
 
-  attempt_answer_and_end (task, SOUP_STATUS_OK, _("Access granted"), text, tokens, NULL);
+  attempt_answer_and_end (task, BP_HTTP_STATUS_OK, _("Access granted"), text, tokens, NULL);
 }
 
 static void
@@ -578,7 +578,7 @@ code_exchanged_cb (GObject      *object,
 
   if (tokens == NULL)
     {
-      attempt_answer_and_end (task, SOUP_STATUS_OK, _("Request token failed"), error->message,
+      attempt_answer_and_end (task, BP_HTTP_STATUS_OK, _("Request token failed"), error->message,
                               NULL, error);
       return;
     }
@@ -598,15 +598,15 @@ code_exchanged_cb (GObject      *object,
  * that asks; the attempt keeps waiting whatever happens here. */
 static void
 answer_start_page (Attempt                      *attempt,
-                   SoupServerMessage            *message,
+                   GObject                      *message,
                    const BpOAuthCallbackRequest *request)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  const BpHttp *http = attempt->http;
 
-  if (strcmp (request->method, SOUP_METHOD_GET) != 0)
+  if (strcmp (request->method, "GET") != 0)
     {
-      set_page (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("Method not allowed"), NULL);
-      soup_message_headers_replace (headers, "Allow", "GET");
+      set_page (attempt, message, BP_HTTP_STATUS_METHOD_NOT_ALLOWED, _("Method not allowed"), NULL);
+      http->request_set_header (message, "Allow", "GET");
       g_debug ("start page: %s request -> 405", request->method);
       return;
     }
@@ -614,14 +614,14 @@ answer_start_page (Attempt                      *attempt,
   /* A DNS-rebinding page never gets the authorize URL. */
   if (!bp_oauth_callback_is_loopback_host (request->host, request->port))
     {
-      set_page (message, SOUP_STATUS_BAD_REQUEST, _("Not this sign-in"), NULL);
+      set_page (attempt, message, BP_HTTP_STATUS_BAD_REQUEST, _("Not this sign-in"), NULL);
       g_debug ("start page: another host -> 400");
       return;
     }
 
   if (attempt->is_start_used || attempt->is_done || attempt->has_accepted)
     {
-      set_page (message, SOUP_STATUS_GONE, _("Link already used"),
+      set_page (attempt, message, BP_HTTP_STATUS_GONE, _("Link already used"),
                 _("This sign-in link has already been opened. Continue in the browser tab that "
                   "opened it first, or press Request token again in Integration Accounts."));
       g_debug ("start page: opened again -> 410");
@@ -629,42 +629,38 @@ answer_start_page (Attempt                      *attempt,
     }
 
   attempt->is_start_used = TRUE;
-  soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, attempt->flow->authorize_url);
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  http->request_set_redirect (message, BP_HTTP_STATUS_FOUND, attempt->flow->authorize_url);
+  http->request_set_header (message, "Cache-Control", "no-store");
+  http->request_set_header (message, "Referrer-Policy", "no-referrer");
   g_debug ("start page: redirecting the browser to the authorize URL");
 }
 
 static void
-apply_headers (SoupServerMessage *message,
-               GStrv              headers)
+apply_headers (Attempt *attempt,
+               GObject *message,
+               GStrv    headers)
 {
-  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
-
   for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-    soup_message_headers_replace (response_headers, headers[i], headers[i + 1]);
+    attempt->http->request_set_header (message, headers[i], headers[i + 1]);
 }
 
 static void
-handle_request_cb (SoupServer        *server,
-                   SoupServerMessage *message,
-                   const char        *path,
-                   GHashTable        *query,
-                   gpointer           user_data)
+handle_request_cb (GObject  *message,
+                   gpointer  user_data)
 {
   GTask *task = user_data;
   Attempt *attempt = g_task_get_task_data (task);
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  GUri *uri = soup_server_message_get_uri (message);
+  const BpHttp *http = attempt->http;
+  GUri *uri = http->request_get_uri (message);
   g_autoptr(BpOAuthCallbackDecision) decision = NULL;
   BpOAuthCallbackRequest request = { NULL, };
 
-  request.method = soup_server_message_get_method (message);
+  request.method = http->request_get_method (message);
   request.path = g_uri_get_path (uri);
   request.query = g_uri_get_query (uri);
-  request.host = soup_message_headers_get_one (headers, "Host");
-  request.origin = soup_message_headers_get_one (headers, "Origin");
-  request.private_network = soup_message_headers_get_one (headers, "Access-Control-Request-Private-Network");
+  request.host = http->request_get_header (message, "Host");
+  request.origin = http->request_get_header (message, "Origin");
+  request.private_network = http->request_get_header (message, "Access-Control-Request-Private-Network");
   request.expected_state = attempt->state;
   request.port = attempt->flow->port;
 
@@ -680,7 +676,7 @@ handle_request_cb (SoupServer        *server,
 
   if (decision->ends_attempt && (attempt->has_accepted || attempt->is_done))
     {
-      set_page (message, SOUP_STATUS_CONFLICT, _("Already answered"),
+      set_page (attempt, message, BP_HTTP_STATUS_CONFLICT, _("Already answered"),
                 _("This sign-in has already been answered. Return to Integration Accounts."));
       return;
     }
@@ -688,25 +684,24 @@ handle_request_cb (SoupServer        *server,
   switch (decision->action)
     {
     case BP_OAUTH_CALLBACK_PREFLIGHT:
-      soup_server_message_set_status (message, decision->status, NULL);
-      apply_headers (message, decision->headers);
-      soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                    "Cache-Control", "no-store");
+      http->request_set_status (message, decision->status);
+      apply_headers (attempt, message, decision->headers);
+      http->request_set_header (message, "Cache-Control", "no-store");
       break;
 
     case BP_OAUTH_CALLBACK_NOT_FOUND:
-      set_page (message, decision->status, _("Not found"), NULL);
+      set_page (attempt, message, decision->status, _("Not found"), NULL);
       break;
 
     case BP_OAUTH_CALLBACK_METHOD_NOT_ALLOWED:
-      set_page (message, decision->status, _("Method not allowed"), NULL);
-      apply_headers (message, decision->headers);
+      set_page (attempt, message, decision->status, _("Method not allowed"), NULL);
+      apply_headers (attempt, message, decision->headers);
       break;
 
     case BP_OAUTH_CALLBACK_BAD_REQUEST:
     case BP_OAUTH_CALLBACK_BAD_STATE:
       /* Keep waiting: a stale tab or a forged request must not end the attempt. */
-      set_page (message, decision->status, _("Not this sign-in"),
+      set_page (attempt, message, decision->status, _("Not this sign-in"),
                 _("This page does not belong to the sign-in in progress. Return to Integration "
                   "Accounts and use the browser tab it opened."));
       break;
@@ -748,10 +743,11 @@ handle_request_cb (SoupServer        *server,
 }
 
 static gboolean
-listen_on (SoupServer  *server,
-           const char  *address,
-           guint        port,
-           GError     **error)
+listen_on (const BpHttp  *http,
+           GObject       *server,
+           const char    *address,
+           guint          port,
+           GError       **error)
 {
   g_autoptr(GInetAddress) inet_address = g_inet_address_new_from_string (address);
   g_autoptr(GSocketAddress) socket_address = NULL;
@@ -763,7 +759,7 @@ listen_on (SoupServer  *server,
     }
 
   socket_address = g_inet_socket_address_new (inet_address, port);
-  return soup_server_listen (server, socket_address, 0, error);
+  return http->server_listen (server, socket_address, error);
 }
 
 static GError *
@@ -777,19 +773,19 @@ new_port_in_use_error (guint port)
 }
 
 /* Loopback only, never 0.0.0.0 or :: (SALESFORCE.md §3.2). */
-static SoupServer *
-open_listener (BpOAuthFlow  *self,
-               GTask        *task,
-               GError      **error)
+static GObject *
+open_listener (BpOAuthFlow   *self,
+               const BpHttp  *http,
+               GTask         *task,
+               GError       **error)
 {
-  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GObject) server = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *ipv6_address = self->ipv6_address != NULL ? self->ipv6_address : "::1";
 
-  server = soup_server_new ("server-header", NULL, NULL);
-  soup_server_add_handler (server, NULL, handle_request_cb, task, NULL);
+  server = http->server_new (handle_request_cb, task);
 
-  if (!listen_on (server, "127.0.0.1", self->port, &local_error))
+  if (!listen_on (http, server, "127.0.0.1", self->port, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
         {
@@ -803,12 +799,12 @@ open_listener (BpOAuthFlow  *self,
       return NULL;
     }
 
-  if (!listen_on (server, ipv6_address, self->port, &local_error))
+  if (!listen_on (http, server, ipv6_address, self->port, &local_error))
     {
       /* Another program on [::1]:port would receive the browser's redirect. */
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
         {
-          soup_server_disconnect (server);
+          http->server_disconnect (server);
           *error = new_port_in_use_error (self->port);
           return NULL;
         }
@@ -924,8 +920,18 @@ bp_oauth_flow_run_async (BpOAuthFlow         *self,
       return;
     }
 
+  /* libsoup, in the bp-http module: loaded the first time a token is
+   * requested. */
+  attempt->http = bp_http_get (&error);
+  if (attempt->http == NULL)
+    {
+      g_prefix_error (&error, "%s", _("A token cannot be requested: "));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   /* Before the browser: a taken port must fail first (SALESFORCE.md §3.2). */
-  attempt->server = open_listener (self, task, &error);
+  attempt->server = open_listener (self, attempt->http, task, &error);
   if (attempt->server == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 
 #include "bp-error.h"
+#include "bp-http.h"
 #include "bp-salesforce-client.h"
 #include "bp-salesforce-endpoints.h"
 #include "bp-secret-store.h"
@@ -20,10 +20,19 @@
 
 struct _BpSalesforceClient
 {
-  GObject      parent_instance;
+  GObject         parent_instance;
 
-  SoupSession *session;
-  GHashTable  *api_versions;   /* instance URL → version */
+  /* The session is made with the first request: making it loads libsoup
+   * (the bp-http module), which a window that sends nothing must not. The
+   * settings wait here until then. */
+  const BpHttp   *http;
+  GObject        *session;
+  guint           timeout;
+  GTlsDatabase   *tls_database;
+  gboolean        has_tls_database;
+  GProxyResolver *proxy_resolver;
+  gboolean        has_proxy_resolver;
+  GHashTable     *api_versions;   /* instance URL → version */
 };
 
 G_DEFINE_FINAL_TYPE (BpSalesforceClient, bp_salesforce_client, G_TYPE_OBJECT)
@@ -40,7 +49,9 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   BpSalesforceRequest  kind;
-  SoupMessage         *message;
+  const BpHttp        *http;
+  GObject             *message;
+  const char          *method;        /* static */
   char                *host;          /* named by transport errors */
   char                *redirect_uri;  /* named by the redirect_uri_mismatch hint */
   char                *instance_url;  /* API version cache key */
@@ -161,7 +172,37 @@ form_to_bytes (GString *form)
   return g_bytes_new_with_free_func (data, length, wipe_and_free, data);
 }
 
-/* Builds the GTask and its request; NULL (with the task failed) on a bad URL. */
+/* The module and the session, made the first time a request is sent. */
+static const BpHttp *
+get_http (BpSalesforceClient  *self,
+          GError             **error)
+{
+  g_autoptr(GError) missing = NULL;
+  const BpHttp *http;
+
+  if (self->session != NULL)
+    return self->http;
+
+  http = bp_http_get (&missing);
+  if (http == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&missing),
+                                  _("Salesforce cannot be contacted: "));
+      return NULL;
+    }
+
+  self->http = http;
+  self->session = http->session_new ("bp-integration-accounts/" PACKAGE_VERSION, self->timeout);
+  if (self->has_tls_database)
+    http->session_set_tls_database (self->session, self->tls_database);
+  if (self->has_proxy_resolver)
+    http->session_set_proxy_resolver (self->session, self->proxy_resolver);
+
+  return http;
+}
+
+/* Builds the GTask and its request; NULL (with the task failed) on a bad URL
+ * or without the bp-http module. */
 static GTask *
 start_request (BpSalesforceClient   *self,
                BpSalesforceRequest   kind,
@@ -176,6 +217,7 @@ start_request (BpSalesforceClient   *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  const BpHttp *http;
   Request *request;
 
   g_task_set_source_tag (task, source_tag);
@@ -187,9 +229,20 @@ start_request (BpSalesforceClient   *self,
       return NULL;
     }
 
+  http = get_http (self, &error);
+  if (http == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
   request = g_new0 (Request, 1);
   request->kind = kind;
-  request->message = soup_message_new (method, url);
+  request->http = http;
+  request->method = method;
+  /* It never follows a redirect: one would carry credentials to a host
+   * nobody chose. */
+  request->message = http->message_new (method, url);
   if (request->message == NULL)
     {
       request_free (request);
@@ -198,34 +251,31 @@ start_request (BpSalesforceClient   *self,
       return NULL;
     }
 
-  request->host = g_strdup (g_uri_get_host (soup_message_get_uri (request->message)));
+  request->host = g_strdup (g_uri_get_host (http->message_get_uri (request->message)));
   g_task_set_task_data (task, request, request_free);
 
-  soup_message_headers_replace (soup_message_get_request_headers (request->message),
-                                "Accept", "application/json");
-  /* A redirect would carry credentials to a host nobody chose. */
-  soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
+  http->message_set_header (request->message, "Accept", "application/json");
 
   return g_steal_pointer (&task);
 }
 
 static void
-set_bearer (SoupMessage *message,
-            const char  *access_token)
+set_bearer (Request    *request,
+            const char *access_token)
 {
   g_autofree char *value = g_strconcat ("Bearer ", access_token, NULL);
 
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+  request->http->message_set_header (request->message, "Authorization", value);
   memset (value, 0, strlen (value));
 }
 
 static void
-set_form (SoupMessage *message,
-          GString     *form)
+set_form (Request *request,
+          GString *form)
 {
   g_autoptr(GBytes) body = form_to_bytes (form);
 
-  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
+  request->http->message_set_body (request->message, "application/x-www-form-urlencoded", body);
 }
 
 /* The response, read whole. */
@@ -268,10 +318,10 @@ send_request (BpSalesforceClient *self,
 {
   Request *request = g_task_get_task_data (task);
 
-  g_debug ("%s: %s %s://%s%s", request_kind_to_string (request->kind),
-           soup_message_get_method (request->message),
-           g_uri_get_scheme (soup_message_get_uri (request->message)), request->host,
-           g_uri_get_path (soup_message_get_uri (request->message)));
+  GUri *uri = request->http->message_get_uri (request->message);
+
+  g_debug ("%s: %s %s://%s%s", request_kind_to_string (request->kind), request->method,
+           g_uri_get_scheme (uri), request->host, g_uri_get_path (uri));
 
   /* libsoup's timeout is per read: a server that sends a byte now and then
    * would hold the request for ever. The whole request gets as long. */
@@ -283,18 +333,16 @@ send_request (BpSalesforceClient *self,
                                                             G_CALLBACK (caller_cancelled_cb),
                                                             request->cancellable, NULL);
     }
-  if (soup_session_get_timeout (self->session) > 0)
+  if (self->timeout > 0)
     {
       /* Not _seconds(): that one may fire up to a second early. */
-      request->deadline = g_timeout_source_new ((guint) MIN ((guint64) soup_session_get_timeout (self->session) * 1000,
-                                                             G_MAXUINT));
+      request->deadline = g_timeout_source_new ((guint) MIN ((guint64) self->timeout * 1000, G_MAXUINT));
       g_source_set_callback (request->deadline, deadline_passed_cb, request, NULL);
       g_source_set_name (request->deadline, "[bp] Salesforce request deadline");
       g_source_attach (request->deadline, g_task_get_context (task));
     }
 
-  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                           request->cancellable, sent_cb, task);
+  request->http->send_async (self->session, request->message, request->cancellable, sent_cb, task);
 }
 
 static void handle_token_response     (GTask *task, Request *request, Response *response);
@@ -377,9 +425,8 @@ handle_response (GTask   *task,
 {
   Response response = { 0, };
 
-  response.status = soup_message_get_status (request->message);
-  response.content_type = soup_message_headers_get_content_type (
-    soup_message_get_response_headers (request->message), NULL);
+  response.status = request->http->message_get_status (request->message);
+  response.content_type = request->http->message_get_content_type (request->message);
   response.body = body;
 
   g_debug ("%s: HTTP %u, %s, %" G_GSIZE_FORMAT " bytes", request_kind_to_string (request->kind),
@@ -475,10 +522,9 @@ sent_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Request *request = g_task_get_task_data (task);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (request->message);
   g_autoptr(GError) error = NULL;
 
-  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  request->stream = request->http->send_finish (object, result, &error);
   if (request->stream == NULL)
     {
       return_transport_error (task, request, error);
@@ -486,8 +532,7 @@ sent_cb (GObject      *object,
     }
 
   /* Refused before reading when the size is announced; else while reading. */
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > BP_SALESFORCE_CLIENT_MAX_BODY_SIZE)
+  if (request->http->message_get_content_length (request->message) > BP_SALESFORCE_CLIENT_MAX_BODY_SIZE)
     {
       return_too_large (task, request);
       return;
@@ -500,7 +545,7 @@ sent_cb (GObject      *object,
 static gboolean
 is_json_ok (Response *response)
 {
-  return response->status == SOUP_STATUS_OK && bp_salesforce_is_json_content_type (response->content_type);
+  return response->status == BP_HTTP_STATUS_OK && bp_salesforce_is_json_content_type (response->content_type);
 }
 
 /* Token requests */
@@ -557,7 +602,7 @@ bp_salesforce_client_exchange_code_async (BpSalesforceClient  *self,
   g_return_if_fail (redirect_uri != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = start_request (self, BP_SALESFORCE_REQUEST_CODE_EXCHANGE, SOUP_METHOD_POST, login_url,
+  task = start_request (self, BP_SALESFORCE_REQUEST_CODE_EXCHANGE, "POST", login_url,
                         BP_SALESFORCE_TOKEN_PATH, bp_salesforce_client_exchange_code_async,
                         cancellable, callback, user_data);
   if (task == NULL)
@@ -575,7 +620,7 @@ bp_salesforce_client_exchange_code_async (BpSalesforceClient  *self,
   append_form_field (form, "redirect_uri", redirect_uri);
   if (code_verifier != NULL && *code_verifier != '\0')
     append_form_field (form, "code_verifier", code_verifier);
-  set_form (request->message, form);
+  set_form (request, form);
 
   send_request (self, task);
 }
@@ -613,7 +658,7 @@ bp_salesforce_client_refresh_async (BpSalesforceClient  *self,
   g_return_if_fail (refresh_token != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = start_request (self, BP_SALESFORCE_REQUEST_REFRESH, SOUP_METHOD_POST, login_url,
+  task = start_request (self, BP_SALESFORCE_REQUEST_REFRESH, "POST", login_url,
                         BP_SALESFORCE_TOKEN_PATH, bp_salesforce_client_refresh_async,
                         cancellable, callback, user_data);
   if (task == NULL)
@@ -627,7 +672,7 @@ bp_salesforce_client_refresh_async (BpSalesforceClient  *self,
   append_form_field (form, "client_id", consumer_key);
   if (consumer_secret != NULL && *consumer_secret != '\0')
     append_form_field (form, "client_secret", consumer_secret);
-  set_form (request->message, form);
+  set_form (request, form);
 
   send_request (self, task);
 }
@@ -656,14 +701,14 @@ handle_revoke_response (GTask    *task,
   gsize length;
   const char *data = g_bytes_get_data (response->body, &length);
 
-  if (response->status == SOUP_STATUS_OK)
+  if (response->status == BP_HTTP_STATUS_OK)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
 
   /* Already dead: as good as revoked (SALESFORCE.md §4). */
-  if (response->status == SOUP_STATUS_BAD_REQUEST
+  if (response->status == BP_HTTP_STATUS_BAD_REQUEST
       && bp_salesforce_parse_oauth_error (data, length, &error_code, NULL)
       && strcmp (error_code, "invalid_token") == 0)
     {
@@ -692,7 +737,7 @@ bp_salesforce_client_revoke_async (BpSalesforceClient  *self,
   g_return_if_fail (token != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = start_request (self, BP_SALESFORCE_REQUEST_REVOKE, SOUP_METHOD_POST, login_url,
+  task = start_request (self, BP_SALESFORCE_REQUEST_REVOKE, "POST", login_url,
                         BP_SALESFORCE_REVOKE_PATH, bp_salesforce_client_revoke_async,
                         cancellable, callback, user_data);
   if (task == NULL)
@@ -701,7 +746,7 @@ bp_salesforce_client_revoke_async (BpSalesforceClient  *self,
   request = g_task_get_task_data (task);
   form = g_string_new (NULL);
   append_form_field (form, "token", token);
-  set_form (request->message, form);
+  set_form (request, form);
 
   send_request (self, task);
 }
@@ -761,14 +806,14 @@ bp_salesforce_client_get_user_info_async (BpSalesforceClient  *self,
   g_return_if_fail (access_token != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = start_request (self, BP_SALESFORCE_REQUEST_USERINFO, SOUP_METHOD_GET, instance_url,
+  task = start_request (self, BP_SALESFORCE_REQUEST_USERINFO, "GET", instance_url,
                         USERINFO_PATH, bp_salesforce_client_get_user_info_async,
                         cancellable, callback, user_data);
   if (task == NULL)
     return;
 
   request = g_task_get_task_data (task);
-  set_bearer (request->message, access_token);
+  set_bearer (request, access_token);
 
   send_request (self, task);
 }
@@ -859,7 +904,7 @@ bp_salesforce_client_get_api_version_async (BpSalesforceClient  *self,
       return;
     }
 
-  task = start_request (self, BP_SALESFORCE_REQUEST_API_VERSIONS, SOUP_METHOD_GET, instance_url,
+  task = start_request (self, BP_SALESFORCE_REQUEST_API_VERSIONS, "GET", instance_url,
                         DATA_PATH, bp_salesforce_client_get_api_version_async,
                         cancellable, callback, user_data);
   if (task == NULL)
@@ -930,14 +975,14 @@ bp_salesforce_client_get_limits_async (BpSalesforceClient  *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   path = g_strdup_printf (DATA_PATH "v%s/limits/", api_version);
-  task = start_request (self, BP_SALESFORCE_REQUEST_LIMITS, SOUP_METHOD_GET, instance_url,
+  task = start_request (self, BP_SALESFORCE_REQUEST_LIMITS, "GET", instance_url,
                         path, bp_salesforce_client_get_limits_async,
                         cancellable, callback, user_data);
   if (task == NULL)
     return;
 
   request = g_task_get_task_data (task);
-  set_bearer (request->message, access_token);
+  set_bearer (request, access_token);
 
   send_request (self, task);
 }
@@ -962,7 +1007,7 @@ bp_salesforce_client_get_timeout (BpSalesforceClient *self)
 {
   g_return_val_if_fail (BP_IS_SALESFORCE_CLIENT (self), 0);
 
-  return soup_session_get_timeout (self->session);
+  return self->timeout;
 }
 
 void
@@ -971,10 +1016,12 @@ bp_salesforce_client_set_timeout (BpSalesforceClient *self,
 {
   g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
 
-  if (soup_session_get_timeout (self->session) == seconds)
+  if (self->timeout == seconds)
     return;
 
-  soup_session_set_timeout (self->session, seconds);
+  self->timeout = seconds;
+  if (self->session != NULL)
+    self->http->session_set_timeout (self->session, seconds);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
@@ -990,8 +1037,11 @@ bp_salesforce_client_set_tls_database (BpSalesforceClient *self,
   else
     g_object_ref (database);
 
-  soup_session_set_tls_database (self->session, database);
-  g_clear_object (&database);
+  g_clear_object (&self->tls_database);
+  self->tls_database = database;
+  self->has_tls_database = TRUE;
+  if (self->session != NULL)
+    self->http->session_set_tls_database (self->session, database);
 }
 
 void
@@ -1001,7 +1051,10 @@ bp_salesforce_client_set_proxy_resolver (BpSalesforceClient *self,
   g_return_if_fail (BP_IS_SALESFORCE_CLIENT (self));
   g_return_if_fail (resolver == NULL || G_IS_PROXY_RESOLVER (resolver));
 
-  soup_session_set_proxy_resolver (self->session, resolver);
+  g_set_object (&self->proxy_resolver, resolver);
+  self->has_proxy_resolver = TRUE;
+  if (self->session != NULL)
+    self->http->session_set_proxy_resolver (self->session, resolver);
 }
 
 /* GObject */
@@ -1012,6 +1065,8 @@ bp_salesforce_client_finalize (GObject *object)
   BpSalesforceClient *self = BP_SALESFORCE_CLIENT (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->tls_database);
+  g_clear_object (&self->proxy_resolver);
   g_clear_pointer (&self->api_versions, g_hash_table_unref);
 
   G_OBJECT_CLASS (bp_salesforce_client_parent_class)->finalize (object);
@@ -1073,9 +1128,7 @@ bp_salesforce_client_class_init (BpSalesforceClientClass *klass)
 static void
 bp_salesforce_client_init (BpSalesforceClient *self)
 {
-  self->session = soup_session_new_with_options ("timeout", BP_SALESFORCE_CLIENT_DEFAULT_TIMEOUT,
-                                                 "user-agent", "bp-integration-accounts/" PACKAGE_VERSION,
-                                                 NULL);
+  self->timeout = BP_SALESFORCE_CLIENT_DEFAULT_TIMEOUT;
   self->api_versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 

@@ -21,7 +21,8 @@ G_DECLARE_FINAL_TYPE (BpSalesforceClient, bp_salesforce_client, BP, SALESFORCE_C
 /**
  * BpSalesforceClient:
  *
- * Talks to Salesforce over one SoupSession: the token endpoint (code and
+ * Talks to Salesforce over one HTTP session (libsoup's, in the bp-http
+ * module, made with the first request): the token endpoint (code and
  * refresh grants), revoke, userinfo, the API versions and the limits. TLS
  * verification is always on; there is no way to ignore a certificate. Only
  * https URLs are used, plain http only for loopback hosts (the emulator).
