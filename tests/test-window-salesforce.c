@@ -639,9 +639,8 @@ static void
 test_without_http_module (Fixture       *fixture,
                           gconstpointer  contents)
 {
+  static const char * const other_modules[] = { "libbp-crypto.so", "libbp-keyring.so" };
   g_autofree char *dir = NULL;
-  g_autofree char *crypto_path = NULL;
-  g_autofree char *crypto_link = NULL;
   g_autofree char *module_part = NULL;
   g_autofree char *token = NULL;
   g_autofree char *left = NULL;
@@ -658,11 +657,15 @@ test_without_http_module (Fixture       *fixture,
       return;
     }
 
-  /* bp-crypto (PKCE) is there; bp-http is not. */
+  /* bp-crypto (PKCE) and bp-keyring are there; bp-http is not. */
   dir = g_dir_make_tmp ("bp-no-http-XXXXXX", NULL);
-  crypto_path = g_build_filename (g_getenv ("BP_MODULE_DIR"), "libbp-crypto.so", NULL);
-  crypto_link = g_build_filename (dir, "libbp-crypto.so", NULL);
-  g_assert_cmpint (symlink (crypto_path, crypto_link), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (other_modules); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("BP_MODULE_DIR"), other_modules[i], NULL);
+      g_autofree char *link = g_build_filename (dir, other_modules[i], NULL);
+
+      g_assert_cmpint (symlink (path, link), ==, 0);
+    }
   g_setenv ("BP_MODULE_DIR", dir, TRUE);
   module_part = g_strdup_printf ("%s/libbp-http.so could not be loaded: ", dir);
 
@@ -711,7 +714,12 @@ test_without_http_module (Fixture       *fixture,
   texts = bp_test_visible_texts (GTK_WIDGET (fixture->window));
   g_assert_null (strstr (texts, token));
 
-  g_assert_cmpint (g_unlink (crypto_link), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (other_modules); i++)
+    {
+      g_autofree char *link = g_build_filename (dir, other_modules[i], NULL);
+
+      g_assert_cmpint (g_unlink (link), ==, 0);
+    }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
