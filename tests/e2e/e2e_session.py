@@ -67,7 +67,7 @@ class Installation:
 
     def environment(self):
         data_dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
-        # The executable loads its modules (GnuTLS's, libsecret's) from the
+        # The executable loads its modules (GnuTLS's, libsecret's, libsoup's) from the
         # prefix it was built for, which is not where DESTDIR put it.
         return {"XDG_DATA_DIRS": self.datadir + ":" + data_dirs,
                 "BP_MODULE_DIR": self.moduledir}
