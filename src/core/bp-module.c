@@ -19,7 +19,7 @@
  * that directory, for the build tree (meson test, build-aux/run) and for tests
  * that install into a DESTDIR; it gives no more than LD_PRELOAD already does to
  * whoever sets the environment. Once, from any thread; a failure is
- * remembered; a loaded module is never unloaded (GnuTLS's destructor,
+ * remembered; a module once opened is never unloaded (GnuTLS's destructor,
  * libsecret's types and connections, and the table points into it).
  */
 
@@ -58,24 +58,36 @@ load (const BpModuleSpec *spec)
       return loaded;
     }
 
-  if (!g_module_symbol (module, spec->entry_point, (gpointer *) &get_table) || get_table == NULL)
+  /* From here a refused module is kept loaded all the same: its libraries'
+   * constructors have run (GnuTLS's, Kerberos's), and unloading them is what
+   * this loader never does. */
+  g_module_make_resident (module);
+
+  if (!g_module_symbol (module, spec->entry_point, (gpointer *) &get_table))
     {
       loaded->problem = g_strdup (g_module_error ());
-      g_module_close (module);
       return loaded;
     }
 
-  table = get_table ();
-  if (table == NULL || table->version != spec->version || table->size < spec->size)
+  table = get_table != NULL ? get_table () : NULL;
+  if (table == NULL)
+    {
+      loaded->problem = g_strdup_printf (_("it gives no table at %s"), spec->entry_point);
+      return loaded;
+    }
+  if (table->version != spec->version)
     {
       /* An older or newer module than this executable was built with. */
-      loaded->problem = g_strdup_printf (_("it is version %u, not %u"),
-                                         table != NULL ? table->version : 0, spec->version);
-      g_module_close (module);
+      loaded->problem = g_strdup_printf (_("it is version %u, not %u"), table->version, spec->version);
+      return loaded;
+    }
+  if (table->size < spec->size)
+    {
+      loaded->problem = g_strdup_printf (_("its table is %zu bytes, not at least %zu"),
+                                         (size_t) table->size, (size_t) spec->size);
       return loaded;
     }
 
-  g_module_make_resident (module);
   g_debug ("Loaded %s", loaded->path);
 
   loaded->table = table;
