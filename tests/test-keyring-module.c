@@ -151,6 +151,19 @@ test_loaded_on_first_use (void)
   secret = lookup (store, account_id, &error);
   g_assert_error (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
   g_assert_null (secret);
+  g_clear_error (&error);
+
+  /* Dispose closes the store's session in the module; a later call opens
+   * another instead of handing the module none. */
+  g_object_run_dispose (G_OBJECT (store));
+  g_assert_true (store_secret (store, account_id, "after-dispose", &error));
+  g_assert_no_error (error);
+  secret = lookup (store, account_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "after-dispose");
+  bp_secret_free (secret);
+  g_assert_true (clear (store, account_id, &error));
+  g_assert_no_error (error);
 }
 
 /* In the subprocess: points the loader at @dir before anything loads. */

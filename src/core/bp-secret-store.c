@@ -61,8 +61,11 @@ get_keyring (BpSecretStore  *self,
         return NULL;
 
       self->keyring = keyring;
-      self->session = keyring->session_new (self->uses_portal);
     }
+
+  /* Again after a dispose, which closed it. */
+  if (self->session == NULL)
+    self->session = self->keyring->session_new (self->uses_portal);
 
   return self->keyring;
 }
