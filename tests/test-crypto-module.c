@@ -10,6 +10,7 @@
 #include "bp-certificate.h"
 #include "bp-error.h"
 #include "bp-pkce.h"
+#include "bp-test-module.h"
 
 /*
  * GnuTLS is in the bp-crypto module, loaded the first time a certificate is
@@ -22,18 +23,6 @@
  */
 
 #define MODULE_NAME "libbp-crypto.so"
-
-static gboolean
-is_mapped (const char *name)
-{
-  g_autofree char *maps = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents ("/proc/self/maps", &maps, NULL, &error);
-  g_assert_no_error (error);
-
-  return strstr (maps, name) != NULL;
-}
 
 static char *
 read_certificate_file (const char *name)
@@ -58,8 +47,8 @@ test_loaded_on_first_use (void)
 
   /* meson test points the loader at the build tree. */
   g_assert_nonnull (g_getenv ("BP_MODULE_DIR"));
-  g_assert_false (is_mapped ("libgnutls"));
-  g_assert_false (is_mapped (MODULE_NAME));
+  g_assert_false (bp_test_is_mapped ("libgnutls"));
+  g_assert_false (bp_test_is_mapped (MODULE_NAME));
 
   /* Text that is no certificate is judged without the module. */
   certificate = bp_certificate_new_from_text ("  \n", BP_CERTIFICATE_PARSE_DEFAULT, &error);
@@ -71,15 +60,15 @@ test_loaded_on_first_use (void)
                                               BP_CERTIFICATE_PARSE_DEFAULT, &error);
   g_assert_error (error, BP_ERROR, BP_ERROR_CERTIFICATE_MALFORMED);
   g_clear_error (&error);
-  g_assert_false (is_mapped ("libgnutls"));
+  g_assert_false (bp_test_is_mapped ("libgnutls"));
 
   /* A certificate loads it, from BP_MODULE_DIR, and GnuTLS with it. */
   certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bp_certificate_get_key_algorithm (certificate), ==, "EC");
   g_assert_true (bp_certificate_is_self_signed (certificate));
-  g_assert_true (is_mapped (module_path));
-  g_assert_true (is_mapped ("libgnutls"));
+  g_assert_true (bp_test_is_mapped (module_path));
+  g_assert_true (bp_test_is_mapped ("libgnutls"));
 }
 
 static void
@@ -94,32 +83,7 @@ test_pkce_with_module (void)
   state = bp_pkce_generate_state (&error);
   g_assert_no_error (error);
   g_assert_cmpstr (state, !=, verifier);
-  g_assert_true (is_mapped ("libgnutls"));
-}
-
-/* In the subprocess: points the loader at @dir before anything loads. */
-static char *
-use_module_dir (const char *dir)
-{
-  g_assert_false (is_mapped (MODULE_NAME));
-  g_setenv ("BP_MODULE_DIR", dir, TRUE);
-
-  return g_build_filename (dir, MODULE_NAME, NULL);
-}
-
-/* The message names what could not be done, the module's path and why. */
-static void
-assert_module_error (const GError *error,
-                     const char   *what,
-                     const char   *module_path,
-                     const char   *why)
-{
-  g_assert_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, what));
-  g_assert_nonnull (strstr (error->message, module_path));
-  g_assert_nonnull (strstr (error->message, " could not be loaded: "));
-  g_assert_nonnull (strstr (error->message, why));
+  g_assert_true (bp_test_is_mapped ("libgnutls"));
 }
 
 static void
@@ -128,7 +92,7 @@ test_missing_module_certificate (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-no-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       g_autofree char *pem = read_certificate_file ("idp-ec.pem");
       g_autofree char *first_message = NULL;
       g_autoptr(BpCertificate) certificate = NULL;
@@ -136,7 +100,7 @@ test_missing_module_certificate (void)
 
       certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
       g_assert_null (certificate);
-      assert_module_error (error, "The certificate cannot be checked: ", module_path,
+      bp_test_assert_module_error (error, "The certificate cannot be checked: ", module_path,
                            "No such file or directory");
       first_message = g_strdup (error->message);
       g_clear_error (&error);
@@ -153,7 +117,7 @@ test_missing_module_certificate (void)
       certificate = bp_certificate_new_from_text ("", BP_CERTIFICATE_PARSE_DEFAULT, &error);
       g_assert_error (error, BP_ERROR, BP_ERROR_CERTIFICATE_EMPTY);
 
-      g_assert_false (is_mapped ("libgnutls"));
+      g_assert_false (bp_test_is_mapped ("libgnutls"));
       g_assert_cmpint (g_rmdir (dir), ==, 0);
       return;
     }
@@ -168,13 +132,13 @@ test_missing_module_pkce (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-no-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       g_autoptr(GError) error = NULL;
       g_autofree char *verifier = bp_pkce_generate_verifier (&error);
       g_autofree char *state = NULL;
 
       g_assert_null (verifier);
-      assert_module_error (error, "A token cannot be requested: ", module_path,
+      bp_test_assert_module_error (error, "A token cannot be requested: ", module_path,
                            "No such file or directory");
       g_clear_error (&error);
 
@@ -197,21 +161,16 @@ test_damaged_module (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-bad-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       g_autofree char *pem = read_certificate_file ("idp-ec.pem");
       g_autoptr(BpCertificate) certificate = NULL;
       g_autoptr(GError) error = NULL;
 
-      /* Longer than an ELF header, so the loader reads one and finds none. */
-      g_file_set_contents (module_path,
-                           "This is not a shared object, only text where the bp-crypto module "
-                           "should be: a damaged installation, as a test of what it says.\n",
-                           -1, &error);
-      g_assert_no_error (error);
+      bp_test_write_damaged_module (module_path);
 
       certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
       g_assert_null (certificate);
-      assert_module_error (error, "The certificate cannot be checked: ", module_path,
+      bp_test_assert_module_error (error, "The certificate cannot be checked: ", module_path,
                            "invalid ELF header");
 
       g_assert_cmpint (g_unlink (module_path), ==, 0);
@@ -229,12 +188,12 @@ test_relative_module_dir (void)
 {
   if (g_test_subprocess ())
     {
-      g_autofree char *module_path = use_module_dir ("src");
+      g_autofree char *module_path = bp_test_use_module_dir ("src", MODULE_NAME);
       g_autoptr(GError) error = NULL;
       g_autofree char *verifier = bp_pkce_generate_verifier (&error);
 
       g_assert_null (verifier);
-      assert_module_error (error, "A token cannot be requested: ", module_path,
+      bp_test_assert_module_error (error, "A token cannot be requested: ", module_path,
                            "the path is not absolute");
       return;
     }

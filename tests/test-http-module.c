@@ -12,6 +12,7 @@
 #include "bp-error.h"
 #include "bp-oauth-flow.h"
 #include "bp-salesforce-client.h"
+#include "bp-test-module.h"
 
 /*
  * libsoup is in the bp-http module, loaded the first time the application
@@ -24,18 +25,6 @@
 
 #define MODULE_NAME "libbp-http.so"
 #define CRYPTO_MODULE_NAME "libbp-crypto.so"
-
-static gboolean
-is_mapped (const char *name)
-{
-  g_autofree char *maps = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents ("/proc/self/maps", &maps, NULL, &error);
-  g_assert_no_error (error);
-
-  return strstr (maps, name) != NULL;
-}
 
 /* A loopback port nothing listens on: a request to it fails at once. */
 static guint
@@ -104,8 +93,8 @@ test_loaded_on_first_request (void)
 
   /* meson test points the loader at the build tree. */
   g_assert_nonnull (g_getenv ("BP_MODULE_DIR"));
-  g_assert_false (is_mapped ("libsoup"));
-  g_assert_false (is_mapped (MODULE_NAME));
+  g_assert_false (bp_test_is_mapped ("libsoup"));
+  g_assert_false (bp_test_is_mapped (MODULE_NAME));
 
   /* What the window does when it starts: a client, its settings. */
   client = bp_salesforce_client_new ();
@@ -113,44 +102,19 @@ test_loaded_on_first_request (void)
   bp_salesforce_client_set_proxy_resolver (client, NULL);
   bp_salesforce_client_set_tls_database (client, NULL);
   g_assert_cmpuint (bp_salesforce_client_get_timeout (client), ==, 30);
-  g_assert_false (is_mapped ("libsoup"));
+  g_assert_false (bp_test_is_mapped ("libsoup"));
 
   /* A URL the client refuses does not load it either. */
   error = get_limits_error (client, "ftp://example.com");
   g_assert_error (error, BP_ERROR, BP_ERROR_INVALID_URL);
   g_clear_error (&error);
-  g_assert_false (is_mapped (MODULE_NAME));
+  g_assert_false (bp_test_is_mapped (MODULE_NAME));
 
   /* The first request loads it, from BP_MODULE_DIR, and libsoup with it. */
   error = get_limits_error (client, url);
   g_assert_error (error, BP_ERROR, BP_ERROR_NETWORK);
-  g_assert_true (is_mapped (module_path));
-  g_assert_true (is_mapped ("libsoup-3.0"));
-}
-
-/* In the subprocess: points the loader at @dir before anything loads. */
-static char *
-use_module_dir (const char *dir)
-{
-  g_assert_false (is_mapped (MODULE_NAME));
-  g_setenv ("BP_MODULE_DIR", dir, TRUE);
-
-  return g_build_filename (dir, MODULE_NAME, NULL);
-}
-
-/* The message names what could not be done, the module's path and why. */
-static void
-assert_module_error (const GError *error,
-                     const char   *what,
-                     const char   *module_path,
-                     const char   *why)
-{
-  g_assert_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, what));
-  g_assert_nonnull (strstr (error->message, module_path));
-  g_assert_nonnull (strstr (error->message, " could not be loaded: "));
-  g_assert_nonnull (strstr (error->message, why));
+  g_assert_true (bp_test_is_mapped (module_path));
+  g_assert_true (bp_test_is_mapped ("libsoup-3.0"));
 }
 
 static void
@@ -159,7 +123,7 @@ test_missing_module_client (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-no-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", find_closed_port ());
       g_autoptr(BpSalesforceClient) client = bp_salesforce_client_new ();
       g_autoptr(GAsyncResult) result = NULL;
@@ -168,7 +132,7 @@ test_missing_module_client (void)
 
       /* Check limits. */
       error = get_limits_error (client, url);
-      assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
+      bp_test_assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
                            "No such file or directory");
       first_message = g_strdup (error->message);
       g_clear_error (&error);
@@ -185,7 +149,7 @@ test_missing_module_client (void)
       g_assert_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING);
       g_assert_cmpstr (error->message, ==, first_message);
 
-      g_assert_false (is_mapped ("libsoup"));
+      g_assert_false (bp_test_is_mapped ("libsoup"));
       g_assert_cmpint (g_rmdir (dir), ==, 0);
       return;
     }
@@ -224,7 +188,7 @@ test_missing_module_flow (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_cmpint (symlink (crypto_path, crypto_link), ==, 0);
-      module_path = use_module_dir (dir);
+      module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       /* No browser may be started, but should one be, it is this. */
       g_setenv ("BROWSER", "/bin/false", TRUE);
 
@@ -232,14 +196,14 @@ test_missing_module_flow (void)
       bp_oauth_flow_run_async (flow, NULL, store_result_cb, &result);
       tokens = bp_oauth_flow_run_finish (flow, wait_for_result (&result), &error);
       g_assert_null (tokens);
-      assert_module_error (error, "A token cannot be requested: ", module_path,
+      bp_test_assert_module_error (error, "A token cannot be requested: ", module_path,
                            "No such file or directory");
 
       /* Nothing listens, no attempt is left running, no URL to show. */
       g_assert_false (bp_oauth_flow_get_is_running (flow));
       g_assert_null (bp_oauth_flow_get_authorize_url (flow));
       g_assert_true (can_bind (port));
-      g_assert_false (is_mapped ("libsoup"));
+      g_assert_false (bp_test_is_mapped ("libsoup"));
 
       g_assert_cmpint (g_unlink (crypto_link), ==, 0);
       g_assert_cmpint (g_rmdir (dir), ==, 0);
@@ -257,19 +221,14 @@ test_damaged_module (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-bad-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       g_autoptr(BpSalesforceClient) client = bp_salesforce_client_new ();
       g_autoptr(GError) error = NULL;
 
-      /* Longer than an ELF header, so the loader reads one and finds none. */
-      g_file_set_contents (module_path,
-                           "This is not a shared object, only text where the bp-http module "
-                           "should be: a damaged installation, as a test of what it says.\n",
-                           -1, &error);
-      g_assert_no_error (error);
+      bp_test_write_damaged_module (module_path);
 
       error = get_limits_error (client, "https://example.invalid");
-      assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
+      bp_test_assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
                            "invalid ELF header");
 
       g_assert_cmpint (g_unlink (module_path), ==, 0);
@@ -287,11 +246,11 @@ test_relative_module_dir (void)
 {
   if (g_test_subprocess ())
     {
-      g_autofree char *module_path = use_module_dir ("src");
+      g_autofree char *module_path = bp_test_use_module_dir ("src", MODULE_NAME);
       g_autoptr(BpSalesforceClient) client = bp_salesforce_client_new ();
       g_autoptr(GError) error = get_limits_error (client, "https://example.invalid");
 
-      assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
+      bp_test_assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
                            "the path is not absolute");
       return;
     }

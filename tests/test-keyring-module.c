@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "bp-error.h"
+#include "bp-test-module.h"
 #include "bp-secret-store.h"
 
 /*
@@ -25,18 +26,6 @@
 
 /* Every call here answers in milliseconds; this only stops a hang. */
 #define WAIT_US     (20 * G_USEC_PER_SEC)
-
-static gboolean
-is_mapped (const char *name)
-{
-  g_autofree char *maps = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents ("/proc/self/maps", &maps, NULL, &error);
-  g_assert_no_error (error);
-
-  return strstr (maps, name) != NULL;
-}
 
 static void
 result_cb (GObject      *object,
@@ -120,15 +109,15 @@ test_loaded_on_first_use (void)
 
   /* meson test points the loader at the build tree. */
   g_assert_nonnull (g_getenv ("BP_MODULE_DIR"));
-  g_assert_false (is_mapped ("libsecret-1"));
-  g_assert_false (is_mapped ("libgcrypt"));
-  g_assert_false (is_mapped (MODULE_NAME));
+  g_assert_false (bp_test_is_mapped ("libsecret-1"));
+  g_assert_false (bp_test_is_mapped ("libgcrypt"));
+  g_assert_false (bp_test_is_mapped (MODULE_NAME));
 
   /* Making the store (the application does at start-up) loads nothing. */
   store = bp_secret_store_new ();
   g_assert_cmpuint (bp_secret_store_get_timeout (store), ==, BP_SECRET_STORE_DEFAULT_TIMEOUT_MS);
-  g_assert_false (is_mapped ("libsecret-1"));
-  g_assert_false (is_mapped (MODULE_NAME));
+  g_assert_false (bp_test_is_mapped ("libsecret-1"));
+  g_assert_false (bp_test_is_mapped (MODULE_NAME));
 
   /* The first lookup loads it, from BP_MODULE_DIR, and libsecret with it;
    * the session's keyring (unlocked) has nothing for a new account. */
@@ -136,8 +125,8 @@ test_loaded_on_first_use (void)
   g_assert_error (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
   g_assert_null (secret);
   g_clear_error (&error);
-  g_assert_true (is_mapped (module_path));
-  g_assert_true (is_mapped ("libsecret-1"));
+  g_assert_true (bp_test_is_mapped (module_path));
+  g_assert_true (bp_test_is_mapped ("libsecret-1"));
 
   /* Store, lookup and clear all go through the module's table. */
   g_assert_true (store_secret (store, account_id, "s3cret-through-the-module", &error));
@@ -166,31 +155,6 @@ test_loaded_on_first_use (void)
   g_assert_no_error (error);
 }
 
-/* In the subprocess: points the loader at @dir before anything loads. */
-static char *
-use_module_dir (const char *dir)
-{
-  g_assert_false (is_mapped (MODULE_NAME));
-  g_setenv ("BP_MODULE_DIR", dir, TRUE);
-
-  return g_build_filename (dir, MODULE_NAME, NULL);
-}
-
-/* The message says the keyring cannot be used, names the module's path and
- * why. */
-static void
-assert_module_error (const GError *error,
-                     const char   *module_path,
-                     const char   *why)
-{
-  g_assert_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, "The keyring cannot be used: "));
-  g_assert_nonnull (strstr (error->message, module_path));
-  g_assert_nonnull (strstr (error->message, " could not be loaded: "));
-  g_assert_nonnull (strstr (error->message, why));
-}
-
 /* Every call fails the same way, after it returned, and nothing crashes. */
 static void
 assert_every_call_fails (const char *module_path,
@@ -203,7 +167,7 @@ assert_every_call_fails (const char *module_path,
 
   secret = lookup (store, "0f6c2a7e-6a51-4b8e-9d55-0d3b4f0f6c2a", &error);
   g_assert_null (secret);
-  assert_module_error (error, module_path, why);
+  bp_test_assert_module_error (error, "The keyring cannot be used: ", module_path, why);
   first_message = g_strdup (error->message);
   g_clear_error (&error);
 
@@ -225,7 +189,7 @@ assert_every_call_fails (const char *module_path,
   g_assert_null (secret);
   g_assert_cmpstr (error->message, ==, first_message);
 
-  g_assert_false (is_mapped ("libsecret-1"));
+  g_assert_false (bp_test_is_mapped ("libsecret-1"));
 }
 
 static void
@@ -234,7 +198,7 @@ test_missing_module (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-no-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
 
       assert_every_call_fails (module_path, "No such file or directory");
 
@@ -253,15 +217,10 @@ test_damaged_module (void)
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("bp-bad-module-XXXXXX", NULL);
-      g_autofree char *module_path = use_module_dir (dir);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
       g_autoptr(GError) error = NULL;
 
-      /* Longer than an ELF header, so the loader reads one and finds none. */
-      g_file_set_contents (module_path,
-                           "This is not a shared object, only text where the bp-keyring module "
-                           "should be: a damaged installation, as a test of what it says.\n",
-                           -1, &error);
-      g_assert_no_error (error);
+      bp_test_write_damaged_module (module_path);
 
       assert_every_call_fails (module_path, "invalid ELF header");
 
@@ -280,7 +239,7 @@ test_relative_module_dir (void)
 {
   if (g_test_subprocess ())
     {
-      g_autofree char *module_path = use_module_dir ("src");
+      g_autofree char *module_path = bp_test_use_module_dir ("src", MODULE_NAME);
 
       assert_every_call_fails (module_path, "the path is not absolute");
       return;
