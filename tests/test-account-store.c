@@ -683,6 +683,49 @@ test_flat_object_mutations (void)
   g_assert_cmpuint (n_read, >, 300);
 }
 
+/* The reader looks at plain string text eight bytes at a time: a quote, a
+ * backslash or a control character must end the run wherever it falls in
+ * those eight bytes, and UTF-8 bytes never may. */
+static void
+test_flat_object_run_ends (void)
+{
+  static const struct { const char *insert; gboolean is_flat; } inserts[] = {
+    { "\\\"", TRUE }, { "\\\\", TRUE }, { "\\n", TRUE }, { "\xc3\xa9", TRUE }, { "\x7f", TRUE },
+    /* Left to json-glib: control characters (which it takes) and a quote
+     * that ends the string early (which it does not). */
+    { "\x01", FALSE }, { "\x1f", FALSE }, { "\"", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inserts); i++)
+    {
+      for (guint at = 0; at < 24; at++)
+        {
+          g_autoptr(GString) text = g_string_new ("{\"name\": \"");
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          g_autoptr(JsonNode) flat = NULL;
+
+          for (guint j = 0; j < 24; j++)
+            {
+              if (j == at)
+                g_string_append (text, inserts[i].insert);
+              g_string_append_c (text, 'a' + j);
+            }
+          g_string_append (text, "\"}");
+
+          g_test_message ("insert %u at %u: %s", i, at, text->str);
+          flat = bp_store_file_read_flat_object (text->str, text->str + text->len);
+          if (!inserts[i].is_flat)
+            {
+              g_assert_null (flat);
+              continue;
+            }
+          g_assert_nonnull (flat);
+          g_assert_true (bp_json_parser_load (parser, text->str, text->len, NULL));
+          g_assert_true (json_node_equal (flat, json_parser_get_root (parser)));
+        }
+    }
+}
+
 /* A store without accounts, read from bytes as the fuzz target does: the
  * usual shape, so the fast reader takes it, with nothing for its threads to
  * read. It once computed the accounts' ranges from the empty array's NULL
@@ -1165,6 +1208,7 @@ main (int   argc,
   ADD ("/store/load-tricky-text", test_load_tricky_text);
   g_test_add_func ("/store/flat-object-like-json-glib", test_flat_object_like_json_glib);
   g_test_add_func ("/store/flat-object-mutations", test_flat_object_mutations);
+  g_test_add_func ("/store/flat-object-run-ends", test_flat_object_run_ends);
   g_test_add_func ("/store/contents-without-accounts", test_contents_without_accounts);
   ADD ("/store/load-many", test_load_many);
   ADD ("/store/load-many-broken", test_load_many_broken);
