@@ -1155,8 +1155,12 @@ bp_account_new_from_json (JsonObject  *object,
     }
 
   account = g_object_new (type, "id", id, NULL);
-  bp_account_set_name (account, name);
-  bp_account_set_is_default (account, is_default);
+  /* Filled in directly, as the type's own members are (read_json): the
+   * account is new, so there is nobody to notify. */
+  priv = bp_account_get_instance_private (account);
+  g_free (priv->name);
+  priv->name = name != NULL ? g_steal_pointer (&name) : g_strdup ("");
+  priv->is_default = is_default;
 
   if (!BP_ACCOUNT_GET_CLASS (account)->read_json (account, object, &local_error))
     {
@@ -1165,7 +1169,6 @@ bp_account_new_from_json (JsonObject  *object,
       return NULL;
     }
 
-  priv = bp_account_get_instance_private (account);
   priv->json = copy_unknown_members (account, object);
 
   return g_steal_pointer (&account);

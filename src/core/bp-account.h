@@ -19,7 +19,8 @@ G_DECLARE_DERIVABLE_TYPE (BpAccount, bp_account, BP, ACCOUNT, GObject)
  *   read through bp_account_get_type_name() ("Salesforce.com")
  * @validate: adds the problems of the type's own properties to @problems
  * @write_json: writes the type's own members into @object
- * @read_json: reads the type's own members from @object; fails on wrong types
+ * @read_json: reads the type's own members from @object into the account made
+ *   for it, which nobody holds yet (no need to notify); fails on wrong types
  * @get_secret_kinds: every keyring item kind an account of this type may own
  * @copy: returns a detached copy with the same id (a draft); the default copies
  *   every read-write property, the in-memory secrets and the unknown JSON members

@@ -98,6 +98,15 @@ static const struct {
 
 /* Helpers */
 
+/* Gives @field @value, which it then owns; %NULL is the empty text. */
+static void
+take_string (char **field,
+             char  *value)
+{
+  g_free (*field);
+  *field = value != NULL ? value : g_strdup ("");
+}
+
 static gboolean
 set_string (char       **field,
             const char  *value)
@@ -750,14 +759,19 @@ bp_salesforce_account_read_json (BpAccount   *account,
         }
     }
 
-  bp_salesforce_account_set_url (self, url);
-  bp_salesforce_account_set_sandbox (self, sandbox);
-  bp_salesforce_account_set_consumer_key (self, consumer_key);
-  bp_salesforce_account_set_token_state (self, state);
-  bp_salesforce_account_set_token_issued_at (self, issued_at);
-  bp_salesforce_account_set_authorized_user (self, authorized_user);
-  bp_salesforce_account_set_idp_certificate (self, idp_certificate);
-  bp_salesforce_account_set_idp_login_url (self, idp_login_url);
+  /* The account was made for this and nobody holds it yet: its fields are
+   * filled in directly. The setters would only copy each value once more and
+   * notify, and notifying takes GObject's locks, which the store's two
+   * reading threads then wait on (docs/performance.md). */
+  take_string (&self->url, g_steal_pointer (&url));
+  self->sandbox = sandbox;
+  take_string (&self->consumer_key, g_steal_pointer (&consumer_key));
+  self->token_state = state;
+  if (issued_at != NULL)
+    self->token_issued_at = g_date_time_to_utc (issued_at);
+  take_string (&self->authorized_user, g_steal_pointer (&authorized_user));
+  take_string (&self->idp_certificate, g_steal_pointer (&idp_certificate));
+  take_string (&self->idp_login_url, g_steal_pointer (&idp_login_url));
 
   return TRUE;
 }
