@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "bp-application.h"
@@ -23,6 +24,7 @@ struct _BpApplication
 
   /* Why the store could not be read, until a window has shown it. */
   GError         *load_error;
+  gboolean        is_loading;
   gboolean        is_loaded;
 
   /* Command lines another process forwarded (--import) before the store
@@ -279,12 +281,45 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated_cb },
 };
 
+/* From this size on, reading the store takes longer than GTK's start-up,
+ * which keeps one core busy and leaves the other idle: the read starts first
+ * (10,000 accounts, 16 MB: the list is drawn 11 ms sooner). A smaller store
+ * is read in a few milliseconds once GTK has started; started first, its
+ * thread only slows GTK's start-up down (an empty store: +4 ms, 1,000
+ * accounts: nothing gained). See docs/performance.md. */
+#define EARLY_LOAD_MIN_BYTES (4 * 1024 * 1024)
+
+static gboolean
+is_store_file_large (BpAccountStore *store)
+{
+  const char *path = g_file_peek_path (bp_account_store_get_file (store));
+  GStatBuf info;
+
+  /* Only a hint: the reader judges what stands at the path. */
+  return path != NULL && g_stat (path, &info) == 0 && info.st_size >= EARLY_LOAD_MIN_BYTES;
+}
+
+/* The file is read off the main thread; the list fills in when it is. */
+static void
+start_loading (BpApplication *self)
+{
+  if (self->is_loading)
+    return;
+
+  self->is_loading = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  bp_account_store_load_async (self->store, NULL, store_loaded_cb, g_object_ref (self));
+}
+
 static void
 bp_application_startup (GApplication *application)
 {
   BpApplication *self = BP_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
+
+  if (is_store_file_large (self->store))
+    start_loading (self);
 
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (application);
 
@@ -312,9 +347,7 @@ bp_application_startup (GApplication *application)
   if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
     g_application_set_inactivity_timeout (application, 10 * 1000);
 
-  /* The file is read off the main thread; the list fills in when it is. */
-  g_application_hold (application);
-  bp_account_store_load_async (self->store, NULL, store_loaded_cb, g_object_ref (self));
+  start_loading (self);
 }
 
 static void
