@@ -288,6 +288,59 @@ test_missing_file_is_empty (Fixture       *fixture,
   g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
 }
 
+typedef struct
+{
+  guint n_notified;
+  guint n_items_then;   /* when "loaded" was said */
+} LoadedWatch;
+
+static void
+loaded_notified_cb (BpAccountStore *store,
+                    GParamSpec     *pspec,
+                    LoadedWatch    *watch)
+{
+  watch->n_notified++;
+  watch->n_items_then = g_list_model_get_n_items (G_LIST_MODEL (store));
+}
+
+/* A view tells an empty store from one not read yet by "loaded": false until
+ * a load ends, said once, after the accounts read are in the store, and
+ * true also when the file could not be read. */
+static void
+test_loaded (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  static const char one_account[] =
+    "{\"version\": 1, \"accounts\": [{\"id\": \"0b7b1b0e-8a3e-4a53-9d6c-57023e000009\","
+    " \"type\": \"salesforce\", \"name\": \"Production\"}]}";
+  LoadedWatch watch = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (bp_account_store_get_loaded (fixture->store));
+  g_signal_connect (fixture->store, "notify::loaded", G_CALLBACK (loaded_notified_cb), &watch);
+
+  write_store_file (fixture, one_account, -1);
+  g_assert_true (load_async (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_account_store_get_loaded (fixture->store));
+  g_assert_cmpuint (watch.n_notified, ==, 1);
+  g_assert_cmpuint (watch.n_items_then, ==, 1);
+
+  /* Loaded again: nothing more to say. */
+  g_assert_true (load_async (fixture->store, &error));
+  g_assert_cmpuint (watch.n_notified, ==, 1);
+
+  /* A file that cannot be read ends the load too. */
+  {
+    g_autoptr(BpAccountStore) store = bp_account_store_new (fixture->file, fixture->secrets);
+
+    write_store_file (fixture, "{ not json", -1);
+    g_assert_false (load_async (store, &error));
+    g_assert_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT);
+    g_assert_true (bp_account_store_get_loaded (store));
+  }
+}
+
 static void
 test_round_trip (Fixture       *fixture,
                  gconstpointer  user_data)
@@ -1202,6 +1255,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/store/missing-file-is-empty", test_missing_file_is_empty);
+  ADD ("/store/loaded", test_loaded);
   ADD ("/store/round-trip", test_round_trip);
   ADD ("/store/file-modes", test_file_modes);
   ADD ("/store/unknown-fields-kept", test_unknown_fields_kept);

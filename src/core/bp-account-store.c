@@ -30,6 +30,9 @@ struct _BpAccountStore
   /* Changes run one at a time, in the order they were asked for. */
   GQueue         pending;
   gboolean       is_busy;
+
+  /* Whether a load has ended: until then an empty store may only be unread. */
+  gboolean       is_loaded;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -42,6 +45,7 @@ enum {
   PROP_FILE,
   PROP_SECRET_STORE,
   PROP_N_ITEMS,
+  PROP_LOADED,
   N_PROPS
 };
 
@@ -96,11 +100,24 @@ emit_items_changed (BpAccountStore *self,
 /* ------------------------------------------------------------------ */
 /* Reading the file                                                    */
 
+/* The flag is set before the accounts read are added, so that whoever they
+ * are added to sees the store loaded; it is said after, so that whoever
+ * waits for the load finds them there. */
+static void
+notify_loaded (BpAccountStore *self,
+               gboolean        was_loaded)
+{
+  self->is_loaded = TRUE;
+  if (!was_loaded)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+}
+
 static void
 take_load_result (BpAccountStore *self,
                   BpStoreContents     *result)
 {
   guint old_len = self->accounts->len;
+  gboolean was_loaded = self->is_loaded;
 
   g_clear_pointer (&self->root, json_object_unref);
   self->root = g_steal_pointer (&result->root);
@@ -110,8 +127,10 @@ take_load_result (BpAccountStore *self,
   g_ptr_array_unref (self->accounts);
   self->accounts = g_steal_pointer (&result->accounts);
 
+  self->is_loaded = TRUE;
   if (old_len > 0 || self->accounts->len > 0)
     emit_items_changed (self, 0, old_len, self->accounts->len);
+  notify_loaded (self, was_loaded);
 }
 
 gboolean
@@ -126,6 +145,8 @@ bp_account_store_load (BpAccountStore  *self,
   result = bp_store_file_read (self->file, &local_error);
   if (result != NULL)
     take_load_result (self, result);
+  else
+    notify_loaded (self, self->is_loaded);
 
   if (local_error != NULL)
     {
@@ -192,11 +213,16 @@ bp_account_store_load_finish (BpAccountStore  *self,
 
   outcome = g_task_propagate_pointer (G_TASK (result), error);
   if (outcome == NULL)
-    return FALSE;
+    {
+      notify_loaded (self, self->is_loaded);
+      return FALSE;
+    }
 
   /* The file was read in a thread; the model changes here, in the main context. */
   if (outcome->result != NULL)
     take_load_result (self, outcome->result);
+  else
+    notify_loaded (self, self->is_loaded);
 
   if (outcome->error != NULL)
     {
@@ -1624,6 +1650,14 @@ bp_account_store_get_file (BpAccountStore *self)
   return self->file;
 }
 
+gboolean
+bp_account_store_get_loaded (BpAccountStore *self)
+{
+  g_return_val_if_fail (BP_IS_ACCOUNT_STORE (self), FALSE);
+
+  return self->is_loaded;
+}
+
 BpSecretStore *
 bp_account_store_get_secret_store (BpAccountStore *self)
 {
@@ -1680,6 +1714,10 @@ bp_account_store_get_property (GObject    *object,
       g_value_set_uint (value, self->accounts->len);
       break;
 
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->is_loaded);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1732,6 +1770,18 @@ bp_account_store_class_init (BpAccountStoreClass *klass)
     g_param_spec_uint ("n-items", NULL, NULL,
                        0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BpAccountStore:loaded:
+   *
+   * Whether a load has ended, whether the file could be read or not. Until
+   * then the store is empty because it has not been read yet, and a view
+   * should not say that there are no accounts.
+   */
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -30,6 +30,7 @@ BpAccountStore *bp_account_store_new                 (GFile               *file,
 GFile          *bp_account_store_get_default_file    (void);
 
 GFile          *bp_account_store_get_file            (BpAccountStore      *self);
+gboolean        bp_account_store_get_loaded          (BpAccountStore      *self);
 BpSecretStore  *bp_account_store_get_secret_store    (BpAccountStore      *self);
 
 /* A missing file is an empty store. A corrupt one is moved aside; the store is
