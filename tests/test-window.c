@@ -721,6 +721,24 @@ selected_name (Fixture *fixture)
   return account != NULL ? bp_account_get_name (account) : NULL;
 }
 
+/* The size of the list when it first changes (an items-changed handler). */
+static void
+record_first_size (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   guint      *size)
+{
+  if (*size == 0)
+    *size = g_list_model_get_n_items (model);
+}
+
+static gboolean
+is_laid_out (gpointer widget)
+{
+  return gtk_widget_get_height (widget) > 0;
+}
+
 static void
 test_long_list_is_paced (Fixture       *fixture,
                          gconstpointer  contents)
@@ -738,6 +756,33 @@ test_long_list_is_paced (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (other_view))), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (other_view))), <, 100);
   gtk_window_destroy (GTK_WINDOW (other));
+
+  /* A store read once the window is laid out (a large store is read while
+   * the window draws its first frame) first fills the rows that fit in the
+   * list, counted from the list's height, not from the window's. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (fixture->path);
+    g_autoptr(BpAccountStore) late = bp_account_store_new (file, fixture->secrets);
+    g_autoptr(GError) error = NULL;
+    guint first_size = 0;
+    gulong handler;
+
+    other = bp_window_new (NULL, late);
+    other_view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (other), is_column_view, NULL));
+    gtk_window_present (GTK_WINDOW (other));
+    /* Not the empty page ("No accounts"): the store has not been read. */
+    bp_test_wait_for (is_laid_out, other_view);
+
+    handler = g_signal_connect (gtk_column_view_get_model (other_view), "items-changed",
+                                G_CALLBACK (record_first_size), &first_size);
+    bp_account_store_load (late, &error);
+    g_assert_no_error (error);
+    g_signal_handler_disconnect (gtk_column_view_get_model (other_view), handler);
+
+    g_assert_cmpuint (first_size, >, 0);
+    g_assert_cmpuint (first_size, <=, gtk_widget_get_height (GTK_WIDGET (other_view)) / 16 + 2);
+    gtk_window_destroy (GTK_WINDOW (other));
+  }
 
   /* ... and every account, in order, a few frames after it. */
   bp_test_wait_for (list_is_complete, fixture);

@@ -177,6 +177,18 @@ schedule_growth (BpListPacer *self)
   self->tick_id = gtk_widget_add_tick_callback (self->view, tick_cb, self, NULL);
 }
 
+/* An empty model shows nothing whatever the slice's size, so the size can
+ * change without the view seeing it: whatever fills the model next (a
+ * search that matched nothing and now matches thousands, a store read
+ * after the window's first frame) reaches one screenful of rows first,
+ * counted as things are now. */
+static void
+restart_if_empty (BpListPacer *self)
+{
+  if (g_list_model_get_n_items (self->model) == 0)
+    gtk_slice_list_model_set_size (self->slice, get_screenful (self));
+}
+
 static void
 model_items_changed_cb (BpListPacer *self,
                         guint        position,
@@ -184,6 +196,7 @@ model_items_changed_cb (BpListPacer *self,
                         guint        added,
                         GListModel  *model)
 {
+  restart_if_empty (self);
   if (added > 0)
     schedule_growth (self);
 }
@@ -231,6 +244,20 @@ bp_list_pacer_prepare_change (BpListPacer             *self,
     return;
 
   restart (self);
+}
+
+/* Before a change that may give items to a model that has none (a store
+ * read in the background), while the view does not show any: the first
+ * screenful is counted again, from the view's height if it is laid out by
+ * then, which is lower than the window's that counted it at first (without
+ * the header bar and the column titles: a fifth fewer rows in the frame
+ * that shows the store read after the window's first frame). */
+void
+bp_list_pacer_prepare_fill (BpListPacer *self)
+{
+  g_return_if_fail (BP_IS_LIST_PACER (self));
+
+  restart_if_empty (self);
 }
 
 /* Makes @position shown now, with a screenful after it, so that it can be

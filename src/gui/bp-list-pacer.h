@@ -21,6 +21,7 @@ typedef guint (*BpListPacerCountReplaced) (guint    n_rows,
 void         bp_list_pacer_prepare_change (BpListPacer             *self,
                                            BpListPacerCountReplaced count_replaced,
                                            gpointer                 user_data);
+void         bp_list_pacer_prepare_fill (BpListPacer *self);
 void         bp_list_pacer_reveal      (BpListPacer *self,
                                         guint        position);
 gboolean     bp_list_pacer_is_complete (BpListPacer *self);

@@ -274,7 +274,13 @@ update_list_page (BpWindow *self)
   guint n_unsaved = g_list_model_get_n_items (G_LIST_MODEL (self->unsaved));
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
-  if (n_saved + n_unsaved == 0)
+  /* A store not read yet (a large one takes a moment) is not an empty one:
+   * the list shows its column titles until the accounts come, and is laid
+   * out, so that the first rows it is given are counted from its own height
+   * (bp-list-pacer.c). */
+  if (!bp_account_store_get_loaded (self->store))
+    gtk_stack_set_visible_child_name (self->list_stack, "accounts");
+  else if (n_saved + n_unsaved == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
   else if (n_shown == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "no-results");
@@ -1590,6 +1596,15 @@ sorted_cb (BpWindow        *self,
     reselect_current (self);
 }
 
+/* The list's models have not seen the change yet: an empty list is still
+ * empty, and its first rows can be counted from its height now. */
+static void
+store_will_change_cb (BpWindow *self)
+{
+  if (self->pacer != NULL)
+    bp_list_pacer_prepare_fill (self->pacer);
+}
+
 static void
 set_store (BpWindow       *self,
            BpAccountStore *store)
@@ -1599,6 +1614,11 @@ set_store (BpWindow       *self,
 
   g_assert (self->store == NULL);
   self->store = g_object_ref (store);
+
+  /* Connected before the list's models are, so that it runs before they
+   * see the change. */
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (store_will_change_cb), self,
+                           G_CONNECT_SWAPPED);
 
   g_list_store_append (sources, store);
   g_list_store_append (sources, self->unsaved);
@@ -1631,6 +1651,7 @@ set_store (BpWindow       *self,
                            G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "items-changed", G_CALLBACK (model_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "notify::loaded", G_CALLBACK (update_list_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (model_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
