@@ -9,14 +9,19 @@ G_BEGIN_DECLS
  * types. An absent member or a JSON null leaves *value untouched and succeeds;
  * a member of another JSON type fails with BP_ERROR_STORE_CORRUPT and a
  * message that names the member and what it holds. */
-gboolean  bp_account_read_string_member  (JsonObject  *object,
-                                          const char  *member,
-                                          char       **value,
-                                          GError     **error);
-gboolean  bp_account_read_boolean_member (JsonObject  *object,
-                                          const char  *member,
-                                          gboolean    *value,
-                                          GError     **error);
+gboolean   bp_account_read_string_member  (const BpJsonMembers  *members,
+                                           const char           *name,
+                                           char                **value,
+                                           GError              **error);
+gboolean   bp_account_read_boolean_member (const BpJsonMembers  *members,
+                                           const char           *name,
+                                           gboolean             *value,
+                                           GError              **error);
+
+/* bp_account_new_from_json() for members read without json-glib: the store
+ * file's reader (bp-account-store-file.c). */
+BpAccount *bp_account_new_from_members    (const BpJsonMembers  *members,
+                                           GError              **error);
 
 /* Trims Unicode white space on both ends; never returns NULL. */
 char     *bp_account_strip_text          (const char  *text);

@@ -10,9 +10,11 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "bp-account-private.h"
 #include "bp-account-store-private.h"
 #include "bp-error.h"
 #include "bp-json.h"
+#include "bp-json-members.h"
 
 /* Reading accounts.json: checking it, and moving aside what cannot be used,
  * so that nothing an administrator saved is ever overwritten. */
@@ -383,20 +385,10 @@ copy_other_members (JsonObject *root)
  * and the time to free them. When the file has the shape this version
  * writes (a top-level object whose "accounts" member is an array of
  * objects), the scanner below only finds where each account's object
- * starts and ends; json-glib then parses each one on its own, and the rest
- * of the document with an empty array in its place. Whatever the scanner is
+ * starts and ends; each one is then read on its own (below), and the rest
+ * of the document by json-glib with an empty array in its place. Whatever the scanner is
  * not sure about, and any error at all, sends the caller back to parsing the
  * whole document, so a damaged file is judged and reported as before. */
-
-static const char *
-skip_white_space (const char *p,
-                  const char *end)
-{
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-    p++;
-
-  return p;
-}
 
 /* The end of the string, object or array at @p; %NULL when there is none.
  * Only quotes and brackets are looked at: json-glib checks the rest. The
@@ -467,14 +459,14 @@ scan_store (const char *contents,
             GArray      *elements)
 {
   const char *end = contents + length;
-  const char *p = skip_white_space (contents, end);
+  const char *p = bp_json_skip_white_space (contents, end);
 
   *array_start = NULL;
   *array_end = NULL;
   if (p >= end || *p++ != '{')
     return FALSE;
 
-  for (p = skip_white_space (p, end); p < end && *p != '}'; )
+  for (p = bp_json_skip_white_space (p, end); p < end && *p != '}'; )
     {
       const char *key = p;
       const char *key_end = skip_structure (p, end);
@@ -485,10 +477,10 @@ scan_store (const char *contents,
         return FALSE;
       is_accounts = key_end - key == strlen ("\"accounts\"") && memcmp (key, "\"accounts\"", key_end - key) == 0;
 
-      p = skip_white_space (key_end, end);
+      p = bp_json_skip_white_space (key_end, end);
       if (p >= end || *p++ != ':')
         return FALSE;
-      p = skip_white_space (p, end);
+      p = bp_json_skip_white_space (p, end);
       if (p >= end)
         return FALSE;
 
@@ -498,7 +490,7 @@ scan_store (const char *contents,
             return FALSE;
           *array_start = p;
 
-          for (p = skip_white_space (p + 1, end); p < end && *p != ']'; )
+          for (p = bp_json_skip_white_space (p + 1, end); p < end && *p != ']'; )
             {
               const char *element_end;
               const char *range[2];
@@ -509,9 +501,9 @@ scan_store (const char *contents,
               range[1] = element_end;
               g_array_append_vals (elements, range, 2);
 
-              p = skip_white_space (element_end, end);
+              p = bp_json_skip_white_space (element_end, end);
               if (p < end && *p == ',')
-                p = skip_white_space (p + 1, end);
+                p = bp_json_skip_white_space (p + 1, end);
               else if (p >= end || *p != ']')
                 return FALSE;
             }
@@ -531,9 +523,9 @@ scan_store (const char *contents,
             p++;
         }
 
-      p = skip_white_space (p, end);
+      p = bp_json_skip_white_space (p, end);
       if (p < end && *p == ',')
-        p = skip_white_space (p + 1, end);
+        p = bp_json_skip_white_space (p + 1, end);
       else if (p >= end || *p != '}')
         return FALSE;
     }
@@ -541,241 +533,23 @@ scan_store (const char *contents,
   if (p >= end || *array_start == NULL)
     return FALSE;
 
-  return skip_white_space (p + 1, end) == end;
+  return bp_json_skip_white_space (p + 1, end) == end;
 }
 
 /* Reading one account's object fast (docs/performance.md).
  *
  * json-glib reads through GScanner a character at a time, some 100
- * instructions a byte: over two thirds of loading a large store. The accounts this
- * version writes are flat objects of strings, booleans and integers, so this
- * reads exactly those and nothing more. Whatever it is not sure about — a
- * \u escape, a number that is not a plain integer, nesting, a duplicate or
- * empty member name, a control character, any other white space — makes it
- * return %NULL, and json-glib parses that object as before (through
- * bp_json_parser_load()): what this accepts, bp_json_parser_load() accepts
- * too, and the result is the node json-glib would have made (checked by
- * /store/flat-object-like-json-glib and /store/flat-object-mutations; no
- * comment, no text after the object). */
-
-/* Whether one of the eight bytes of @word ends a run of plain string text:
- * a quote, a backslash or a control character. Exact for the word as a
- * whole (the classic "has a zero byte" test on each condition), which is
- * all the caller asks; bytes of UTF-8 sequences (0x80 and up) never count. */
-static inline gboolean
-word_ends_run (guint64 word)
-{
-  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
-  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
-  guint64 quotes = word ^ (ones * '"');
-  guint64 backslashes = word ^ (ones * '\\');
-
-  return ((((quotes - ones) & ~quotes)
-           | ((backslashes - ones) & ~backslashes)
-           | ((word - ones * 0x20) & ~word)) & highs) != 0;
-}
-
-/* The first byte at or after @p that ends a run of plain string text, or
- * @end. A certificate is a kilobyte and more of such text between its
- * "\n" escapes: looked at eight bytes at a time, it costs a fraction of
- * the byte-by-byte loop (docs/performance.md). */
-static const char *
-find_run_end (const char *p,
-              const char *end)
-{
-  while (end - p >= 8)
-    {
-      guint64 word;
-
-      memcpy (&word, p, sizeof word);
-      if (word_ends_run (word))
-        break;
-      p += 8;
-    }
-
-  for (; p < end; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\' || c < 0x20)
-        break;
-    }
-
-  return p;
-}
-
-/* Appends the string at @p (its opening quote) unescaped to @text and
- * returns what follows its closing quote, or %NULL. */
-static const char *
-read_flat_string (const char *p,
-                  const char *end,
-                  GString    *text)
-{
-  g_string_truncate (text, 0);
-
-  for (p++; p < end; )
-    {
-      const char *run = p;
-      guchar c;
-
-      p = find_run_end (p, end);
-      g_string_append_len (text, run, p - run);
-      if (p >= end)
-        return NULL;
-      c = (guchar) *p;
-      if (c < 0x20)
-        return NULL;
-      if (c == '"')
-        return p + 1;
-
-      /* A backslash, and the escaped character. */
-      if (++p >= end)
-        return NULL;
-      switch (*p++)
-        {
-        case '"': g_string_append_c (text, '"'); break;
-        case '\\': g_string_append_c (text, '\\'); break;
-        case '/': g_string_append_c (text, '/'); break;
-        case 'b': g_string_append_c (text, '\b'); break;
-        case 'f': g_string_append_c (text, '\f'); break;
-        case 'n': g_string_append_c (text, '\n'); break;
-        case 'r': g_string_append_c (text, '\r'); break;
-        case 't': g_string_append_c (text, '\t'); break;
-        default: return NULL;   /* \u and anything else: json-glib's to judge */
-        }
-    }
-
-  return NULL;
-}
-
-/* The value at @p into @node; returns what follows it, or %NULL. */
-static const char *
-read_flat_value (const char *p,
-                 const char *end,
-                 GString    *text,
-                 JsonNode  **node)
-{
-  static const struct { const char *word; gsize length; } literals[] = {
-    { "true", 4 }, { "false", 5 }, { "null", 4 },
-  };
-
-  *node = NULL;
-
-  if (*p == '"')
-    {
-      if ((p = read_flat_string (p, end, text)) != NULL)
-        *node = json_node_init_string (json_node_alloc (), text->str);
-      return p;
-    }
-
-  if (*p == '-' || g_ascii_isdigit (*p))
-    {
-      const char *digits = *p == '-' ? p + 1 : p;
-      const char *q = digits;
-      gint64 value = 0;
-
-      while (q < end && g_ascii_isdigit (*q))
-        q++;
-      /* 1 to 18 digits, no leading zero, and no fraction or exponent. The
-       * value is made only then: more digits would overflow it, which is
-       * undefined even when it is dropped (found by
-       * tests/fuzz/fuzz-account-store). */
-      if (q == digits || q - digits > 18 || (*digits == '0' && q - digits > 1)
-          || (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
-        return NULL;
-      for (const char *digit = digits; digit < q; digit++)
-        value = value * 10 + (*digit - '0');
-      *node = json_node_init_int (json_node_alloc (), *p == '-' ? -value : value);
-      return q;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (literals); i++)
-    {
-      if ((gsize) (end - p) >= literals[i].length && memcmp (p, literals[i].word, literals[i].length) == 0)
-        {
-          if (i == 2)
-            *node = json_node_init_null (json_node_alloc ());
-          else
-            *node = json_node_init_boolean (json_node_alloc (), i == 0);
-          return p + literals[i].length;
-        }
-    }
-
-  return NULL;   /* an object or an array: not flat */
-}
-
-/* bp_store_file_read_flat_object() with the caller's buffers for member
- * names and values, so that a batch of accounts allocates them once. */
-static JsonNode *
-read_flat_object (const char *start,
-                  const char *end,
-                  GString    *name,
-                  GString    *text)
-{
-  g_autoptr(JsonObject) object = json_object_new ();
-  const char *p = skip_white_space (start, end);
-  guint n_members = 0;
-
-  if (p >= end || *p++ != '{')
-    return NULL;
-
-  p = skip_white_space (p, end);
-  if (p < end && *p == '}')
-    p++;
-  else
-    {
-      for (;;)
-        {
-          JsonNode *value;
-
-          if (p >= end || *p != '"' || (p = read_flat_string (p, end, name)) == NULL
-              || name->len == 0 || strlen (name->str) != name->len)
-            return NULL;
-
-          p = skip_white_space (p, end);
-          if (p >= end || *p++ != ':')
-            return NULL;
-          p = skip_white_space (p, end);
-          if (p >= end || (p = read_flat_value (p, end, text, &value)) == NULL)
-            return NULL;
-          /* A member named twice replaces the first, and the object does
-           * not grow: json-glib's parser is left to judge that file. */
-          json_object_set_member (object, name->str, value);
-          if (json_object_get_size (object) != ++n_members)
-            return NULL;
-
-          p = skip_white_space (p, end);
-          if (p < end && *p == ',')
-            p = skip_white_space (p + 1, end);
-          else if (p < end && *p == '}')
-            {
-              p++;
-              break;
-            }
-          else
-            return NULL;
-        }
-    }
-
-  if (skip_white_space (p, end) != end)
-    return NULL;
-
-  return json_node_init_object (json_node_alloc (), object);
-}
-
-/* The object from @start to @end (exactly, white space aside) as a node, as
- * json-glib would make it; %NULL when it is not a flat object this can read.
- * (Not sealed as an immutable parser's are: sealing costs a tenth of the
- * time, and the node is only read, then dropped.) */
-JsonNode *
-bp_store_file_read_flat_object (const char *start,
-                                const char *end)
-{
-  g_autoptr(GString) name = g_string_sized_new (32);
-  g_autoptr(GString) text = g_string_sized_new (2048);
-
-  return read_flat_object (start, end, name, text);
-}
+ * instructions a byte, and builds a node for each member: over two thirds of
+ * loading a large store, and the time to free the nodes after. The accounts
+ * this version writes are flat objects of strings, booleans and integers:
+ * bp_json_members_read_flat() reads exactly those, into a table of members
+ * the account is made from. Whatever it is not sure about — a \u escape, a
+ * number that is not a plain integer, nesting, a duplicate or empty member
+ * name, a control character, any other white space — makes it give up, and
+ * json-glib parses that object as before (through bp_json_parser_load()):
+ * what it accepts, bp_json_parser_load() accepts too, and the account is the
+ * one json-glib's object makes (checked by /store/flat-object-like-json-glib
+ * and /store/flat-object-mutations; no comment, no text after the object). */
 
 /* Accounts from a run of the elements scan_store() found, made and given
  * their sort key (lists sort by it: made here, off the main thread). */
@@ -792,29 +566,28 @@ read_account_batch (gpointer data)
 {
   AccountBatch *batch = data;
   g_autoptr(JsonParser) element_parser = NULL;
-  g_autoptr(GString) name = g_string_sized_new (32);
-  g_autoptr(GString) text = g_string_sized_new (2048);
+  g_autoptr(BpJsonMembers) members = bp_json_members_new ();
 
   batch->is_read = FALSE;
   for (guint i = 0; i < batch->n_elements; i++)
     {
       const char *start = batch->ranges[2 * i];
       const char *element_end = batch->ranges[2 * i + 1];
-      g_autoptr(JsonNode) element = read_flat_object (start, element_end, name, text);
       BpAccount *account;
 
-      if (element == NULL)
+      if (!bp_json_members_read_flat (members, start, element_end))
         {
           /* bp_json_parser_load(), as for the whole document: json-glib
            * alone takes comments, and text after the object. */
           if (element_parser == NULL)
             element_parser = json_parser_new_immutable ();
-          if (!bp_json_parser_load (element_parser, start, element_end - start, NULL))
+          if (!bp_json_parser_load (element_parser, start, element_end - start, NULL)
+              || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (element_parser)))
             return NULL;
-          element = json_node_ref (json_parser_get_root (element_parser));
+          bp_json_members_set_object (members, json_node_get_object (json_parser_get_root (element_parser)));
         }
 
-      if ((account = bp_account_new_from_json (json_node_get_object (element), NULL)) == NULL)
+      if ((account = bp_account_new_from_members (members, NULL)) == NULL)
         return NULL;
 
       bp_account_get_name_sort_key (account);

@@ -43,12 +43,6 @@ BpStoreContents *bp_store_file_read     (GFile           *file,
 gboolean         bp_store_file_is_replaceable (const char  *path,
                                                char       **reason);
 
-/* One account's object read without json-glib, when it is flat (strings,
- * booleans, integers, null) and plain; %NULL means "let json-glib read it".
- * Exposed for the test that compares it with json-glib. */
-JsonNode        *bp_store_file_read_flat_object (const char *start,
-                                                 const char *end);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpStoreContents, bp_store_contents_free)
 
 G_END_DECLS

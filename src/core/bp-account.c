@@ -10,6 +10,7 @@
 #include "bp-account-private.h"
 #include "bp-error.h"
 #include "bp-json.h"
+#include "bp-json-members.h"
 #include "bp-salesforce-account.h"
 
 typedef struct
@@ -116,141 +117,71 @@ bp_account_strip_text (const char *text)
 
 /* JSON helpers */
 
-static JsonNode *copy_json_node (JsonNode *node);
-
-/* json_node_copy() shares nested objects and arrays; a draft must not. */
-static JsonObject *
-copy_json_object (JsonObject *object)
-{
-  JsonObject *copy = json_object_new ();
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *node;
-
-  json_object_iter_init_ordered (&iter, object);
-  while (json_object_iter_next_ordered (&iter, &member, &node))
-    json_object_set_member (copy, member, copy_json_node (node));
-
-  return copy;
-}
-
-static JsonNode *
-copy_json_node (JsonNode *node)
-{
-  JsonNode *copy;
-
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      copy = json_node_new (JSON_NODE_OBJECT);
-      json_node_take_object (copy, copy_json_object (json_node_get_object (node)));
-      return copy;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint length = json_array_get_length (array);
-        JsonArray *array_copy = json_array_sized_new (length);
-
-        for (guint i = 0; i < length; i++)
-          json_array_add_element (array_copy, copy_json_node (json_array_get_element (array, i)));
-
-        copy = json_node_new (JSON_NODE_ARRAY);
-        json_node_take_array (copy, array_copy);
-        return copy;
-      }
-
-    case JSON_NODE_VALUE:
-    case JSON_NODE_NULL:
-    default:
-      return json_node_copy (node);
-    }
-}
-
-static const char *
-describe_json_node (JsonNode *node)
-{
-  GType value_type;
-
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return _("an object");
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return _("a list");
-  if (JSON_NODE_HOLDS_NULL (node))
-    return _("null");
-
-  value_type = json_node_get_value_type (node);
-  if (value_type == G_TYPE_STRING)
-    return _("text");
-  if (value_type == G_TYPE_BOOLEAN)
-    return _("true or false");
-
-  return _("a number");
-}
-
 gboolean
-bp_account_read_string_member (JsonObject  *object,
-                               const char  *member,
-                               char       **value,
-                               GError     **error)
+bp_account_read_string_member (const BpJsonMembers  *members,
+                               const char           *name,
+                               char                **value,
+                               GError              **error)
 {
-  JsonNode *node;
+  const BpJsonMember *member;
+  gsize length;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
+  g_return_val_if_fail (members != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
-  node = json_object_get_member (object, member);
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  member = bp_json_members_lookup (members, name);
+  if (member == NULL || member->kind == BP_JSON_MEMBER_NULL)
     return TRUE;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (member->kind != BP_JSON_MEMBER_STRING)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
                    _("The member “%s” must be text, but it is %s"),
-                   member, describe_json_node (node));
+                   name, bp_json_member_describe (member));
       return FALSE;
     }
 
   /* json-glib decodes a lone "\ud9a0" to bytes that are not UTF-8: they must
    * not reach a label, nor be written back (found by tests/fuzz). */
-  if (!bp_json_validate_utf8 (json_node_get_string (node), strlen (json_node_get_string (node))))
+  length = strlen (member->string);
+  if (!bp_json_validate_utf8 (member->string, length))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
-                   _("The member “%s” is not valid text"), member);
+                   _("The member “%s” is not valid text"), name);
       return FALSE;
     }
 
   g_free (*value);
-  *value = g_strdup (json_node_get_string (node));
+  *value = g_memdup2 (member->string, length + 1);
   return TRUE;
 }
 
 gboolean
-bp_account_read_boolean_member (JsonObject  *object,
-                                const char  *member,
-                                gboolean    *value,
-                                GError     **error)
+bp_account_read_boolean_member (const BpJsonMembers  *members,
+                                const char           *name,
+                                gboolean             *value,
+                                GError              **error)
 {
-  JsonNode *node;
+  const BpJsonMember *member;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
+  g_return_val_if_fail (members != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
-  node = json_object_get_member (object, member);
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  member = bp_json_members_lookup (members, name);
+  if (member == NULL || member->kind == BP_JSON_MEMBER_NULL)
     return TRUE;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (member->kind != BP_JSON_MEMBER_BOOLEAN)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_STORE_CORRUPT,
                    _("The member “%s” must be true or false, but it is %s"),
-                   member, describe_json_node (node));
+                   name, bp_json_member_describe (member));
       return FALSE;
     }
 
-  *value = json_node_get_boolean (node);
+  *value = member->boolean;
   return TRUE;
 }
 
@@ -308,24 +239,22 @@ type_writes_member (GType       type,
  * are none. Only these are kept with the account: a copy of the whole object
  * would hold everything a second time. Secrets are never kept. */
 static JsonObject *
-copy_unknown_members (BpAccount  *self,
-                      JsonObject *object)
+copy_unknown_members (BpAccount           *self,
+                      const BpJsonMembers *members)
 {
   const char * const *kinds = bp_account_get_secret_kinds (self);
   JsonObject *unknown = NULL;
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *node;
 
-  json_object_iter_init_ordered (&iter, object);
-  while (json_object_iter_next_ordered (&iter, &member, &node))
+  for (guint i = 0; i < bp_json_members_get_length (members); i++)
     {
-      if (g_strv_contains (kinds, member) || type_writes_member (G_OBJECT_TYPE (self), member))
+      const BpJsonMember *member = bp_json_members_get (members, i);
+
+      if (g_strv_contains (kinds, member->name) || type_writes_member (G_OBJECT_TYPE (self), member->name))
         continue;
 
       if (unknown == NULL)
         unknown = json_object_new ();
-      json_object_set_member (unknown, member, copy_json_node (node));
+      json_object_set_member (unknown, member->name, bp_json_member_to_node (member));
     }
 
   return unknown;
@@ -606,9 +535,9 @@ bp_account_real_write_json (BpAccount  *self,
 }
 
 static gboolean
-bp_account_real_read_json (BpAccount   *self,
-                           JsonObject  *object,
-                           GError     **error)
+bp_account_real_read_json (BpAccount            *self,
+                           const BpJsonMembers  *members,
+                           GError              **error)
 {
   return TRUE;
 }
@@ -663,7 +592,7 @@ bp_account_real_copy (BpAccount *self)
     }
 
   if (priv->json != NULL)
-    copy_priv->json = copy_json_object (priv->json);
+    copy_priv->json = bp_json_object_copy (priv->json);
 
   return g_steal_pointer (&copy);
 }
@@ -1063,7 +992,7 @@ bp_account_to_json (BpAccount *self)
   priv = bp_account_get_instance_private (self);
   klass = BP_ACCOUNT_GET_CLASS (self);
 
-  object = priv->json != NULL ? copy_json_object (priv->json) : json_object_new ();
+  object = priv->json != NULL ? bp_json_object_copy (priv->json) : json_object_new ();
 
   json_object_set_string_member (object, "id", priv->id);
   json_object_set_string_member (object, "type", klass->type_id);
@@ -1090,6 +1019,28 @@ BpAccount *
 bp_account_new_from_json (JsonObject  *object,
                           GError     **error)
 {
+  g_autoptr(BpJsonMembers) members = bp_json_members_new ();
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  bp_json_members_set_object (members, object);
+  return bp_account_new_from_members (members, error);
+}
+
+/**
+ * bp_account_new_from_members:
+ * @members: the members of one account's object from the store file
+ *
+ * bp_account_new_from_json() for members read without json-glib
+ * (bp_json_members_read_flat()).
+ *
+ * Returns: (transfer full): the account, or %NULL with @error set
+ */
+BpAccount *
+bp_account_new_from_members (const BpJsonMembers  *members,
+                             GError              **error)
+{
   g_autoptr(GError) local_error = NULL;
   g_autoptr(BpAccount) account = NULL;
   g_autofree char *id = NULL;
@@ -1099,10 +1050,10 @@ bp_account_new_from_json (JsonObject  *object,
   gboolean is_default = FALSE;
   GType type;
 
-  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (members != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!bp_account_read_string_member (object, "id", &id, &local_error))
+  if (!bp_account_read_string_member (members, "id", &id, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s",
                                   _("An account has an invalid id: "));
@@ -1123,7 +1074,7 @@ bp_account_new_from_json (JsonObject  *object,
       return NULL;
     }
 
-  if (!bp_account_read_string_member (object, "type", &type_id, &local_error))
+  if (!bp_account_read_string_member (members, "type", &type_id, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Account %s: "), id);
@@ -1146,8 +1097,8 @@ bp_account_new_from_json (JsonObject  *object,
       return NULL;
     }
 
-  if (!bp_account_read_string_member (object, "name", &name, &local_error)
-      || !bp_account_read_boolean_member (object, "default", &is_default, &local_error))
+  if (!bp_account_read_string_member (members, "name", &name, &local_error)
+      || !bp_account_read_boolean_member (members, "default", &is_default, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Account %s: "), id);
@@ -1162,14 +1113,14 @@ bp_account_new_from_json (JsonObject  *object,
   priv->name = name != NULL ? g_steal_pointer (&name) : g_strdup ("");
   priv->is_default = is_default;
 
-  if (!BP_ACCOUNT_GET_CLASS (account)->read_json (account, object, &local_error))
+  if (!BP_ACCOUNT_GET_CLASS (account)->read_json (account, members, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Account %s: "), id);
       return NULL;
     }
 
-  priv->json = copy_unknown_members (account, object);
+  priv->json = copy_unknown_members (account, members);
 
   return g_steal_pointer (&account);
 }

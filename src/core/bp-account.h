@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "bp-json-members.h"
+
 #include "bp-problem.h"
 
 G_BEGIN_DECLS
@@ -19,7 +21,7 @@ G_DECLARE_DERIVABLE_TYPE (BpAccount, bp_account, BP, ACCOUNT, GObject)
  *   read through bp_account_get_type_name() ("Salesforce.com")
  * @validate: adds the problems of the type's own properties to @problems
  * @write_json: writes the type's own members into @object
- * @read_json: reads the type's own members from @object into the account made
+ * @read_json: reads the type's own members from @members into the account made
  *   for it, which nobody holds yet (no need to notify); fails on wrong types
  * @get_secret_kinds: every keyring item kind an account of this type may own
  * @copy: returns a detached copy with the same id (a draft); the default copies
@@ -43,9 +45,9 @@ struct _BpAccountClass
                                             GPtrArray  *problems);
   void                 (*write_json)       (BpAccount  *self,
                                             JsonObject *object);
-  gboolean             (*read_json)        (BpAccount  *self,
-                                            JsonObject *object,
-                                            GError    **error);
+  gboolean             (*read_json)        (BpAccount           *self,
+                                            const BpJsonMembers *members,
+                                            GError             **error);
   const char * const * (*get_secret_kinds) (BpAccount  *self);
   BpAccount *          (*copy)             (BpAccount  *self);
   void                 (*applied_over)     (BpAccount  *self,

@@ -279,3 +279,61 @@ bp_json_validate_utf8 (const char *text,
 
   return TRUE;
 }
+
+const char *
+bp_json_skip_white_space (const char *p,
+                          const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+
+  return p;
+}
+
+JsonObject *
+bp_json_object_copy (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    json_object_set_member (copy, member, bp_json_node_copy (node));
+
+  return copy;
+}
+
+JsonNode *
+bp_json_node_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      copy = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (copy, bp_json_object_copy (json_node_get_object (node)));
+      return copy;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+        JsonArray *array_copy = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (array_copy, bp_json_node_copy (json_array_get_element (array, i)));
+
+        copy = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (copy, array_copy);
+        return copy;
+      }
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}

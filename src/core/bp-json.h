@@ -41,4 +41,13 @@ gboolean    bp_json_is_text           (const char  *text);
 gboolean    bp_json_validate_utf8     (const char  *text,
                                        gsize        length);
 
+/* The first byte at or after @p that is not JSON white space, or @end. */
+const char *bp_json_skip_white_space  (const char  *p,
+                                       const char  *end);
+
+/* Deep copies: json_node_copy() shares nested objects and arrays, and what
+ * an account keeps must not. */
+JsonNode   *bp_json_node_copy         (JsonNode    *node);
+JsonObject *bp_json_object_copy       (JsonObject  *object);
+
 G_END_DECLS

@@ -702,9 +702,9 @@ bp_salesforce_account_write_json (BpAccount  *account,
 }
 
 static gboolean
-bp_salesforce_account_read_json (BpAccount   *account,
-                                 JsonObject  *object,
-                                 GError     **error)
+bp_salesforce_account_read_json (BpAccount            *account,
+                                 const BpJsonMembers  *members,
+                                 GError              **error)
 {
   BpSalesforceAccount *self = BP_SALESFORCE_ACCOUNT (account);
   g_autofree char *url = NULL;
@@ -718,14 +718,14 @@ bp_salesforce_account_read_json (BpAccount   *account,
   gboolean sandbox = FALSE;
   BpTokenState state = BP_TOKEN_STATE_NONE;
 
-  if (!bp_account_read_string_member (object, "url", &url, error)
-      || !bp_account_read_boolean_member (object, "sandbox", &sandbox, error)
-      || !bp_account_read_string_member (object, "consumer-key", &consumer_key, error)
-      || !bp_account_read_string_member (object, "token-state", &token_state, error)
-      || !bp_account_read_string_member (object, "token-issued-at", &token_issued_at, error)
-      || !bp_account_read_string_member (object, "authorized-user", &authorized_user, error)
-      || !bp_account_read_string_member (object, "idp-certificate", &idp_certificate, error)
-      || !bp_account_read_string_member (object, "idp-login-url", &idp_login_url, error))
+  if (!bp_account_read_string_member (members, "url", &url, error)
+      || !bp_account_read_boolean_member (members, "sandbox", &sandbox, error)
+      || !bp_account_read_string_member (members, "consumer-key", &consumer_key, error)
+      || !bp_account_read_string_member (members, "token-state", &token_state, error)
+      || !bp_account_read_string_member (members, "token-issued-at", &token_issued_at, error)
+      || !bp_account_read_string_member (members, "authorized-user", &authorized_user, error)
+      || !bp_account_read_string_member (members, "idp-certificate", &idp_certificate, error)
+      || !bp_account_read_string_member (members, "idp-login-url", &idp_login_url, error))
     return FALSE;
 
   if (token_state != NULL)
