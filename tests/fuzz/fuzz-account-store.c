@@ -5,14 +5,22 @@
 
 #include <json-glib/json-glib.h>
 
+#include "bp-account-private.h"
 #include "bp-account-store-private.h"
+#include "bp-json.h"
+#include "bp-json-members.h"
 #include "bp-fuzz.h"
 
 /* The store loader on bytes: what bp_store_file_read() does with the
  * contents of accounts.json, without a file (bp_store_contents_new_from_data()).
  * Besides not crashing, every account it accepts must be written back the
  * way the next save writes it, and that must load again to the same JSON:
- * otherwise a save would lose what was read. */
+ * otherwise a save would lose what was read.
+ *
+ * The input is also taken as one account's object: when the store's own
+ * reader reads it (bp_json_members_read_flat()), json-glib must read the
+ * same members, and the account made from them must be the one made from
+ * json-glib's object, or fail with the same message. */
 
 static char *
 account_to_string (BpAccount *account)
@@ -46,6 +54,42 @@ check_account (BpAccount *account)
   g_assert_nonnull (problems);
 }
 
+static void
+check_flat_object (const char *text,
+                   gsize       length)
+{
+  g_autoptr(BpJsonMembers) members = bp_json_members_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(BpAccount) from_flat = NULL;
+  g_autoptr(BpAccount) from_glib = NULL;
+  g_autoptr(GError) flat_error = NULL;
+  g_autoptr(GError) glib_error = NULL;
+
+  /* The loader only reads text that is UTF-8 without NUL. */
+  if (!bp_json_validate_utf8 (text, length) || !bp_json_members_read_flat (members, text, text + length))
+    return;
+
+  if (!bp_json_parser_load (parser, text, length, NULL))
+    g_error ("read what bp_json_parser_load() refuses");
+  object = bp_json_members_to_object (members);
+  node = json_node_init_object (json_node_alloc (), object);
+  g_assert_true (json_node_equal (node, json_parser_get_root (parser)));
+
+  from_flat = bp_account_new_from_members (members, &flat_error);
+  from_glib = bp_account_new_from_json (json_node_get_object (json_parser_get_root (parser)), &glib_error);
+  g_assert_cmpstr (flat_error != NULL ? flat_error->message : NULL, ==,
+                   glib_error != NULL ? glib_error->message : NULL);
+  if (from_flat != NULL)
+    {
+      g_autofree char *flat_text = account_to_string (from_flat);
+      g_autofree char *glib_text = account_to_string (from_glib);
+
+      g_assert_cmpstr (flat_text, ==, glib_text);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -54,6 +98,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *reason = NULL;
 
   bp_fuzz_init ();
+
+  check_flat_object ((const char *) data, size);
 
   contents = bp_store_contents_new_from_data (bp_fuzz_dup_input (data, size), size, &reason);
   if (contents == NULL)
