@@ -12,7 +12,7 @@
 struct _BpJsonMembers
 {
   GArray  *members;   /* BpJsonMember */
-  GString *text;      /* names and strings read by bp_json_members_read_flat() */
+  GString *text;      /* names and strings read by bp_json_members_read_flat(); made by its first call */
 };
 
 BpJsonMembers *
@@ -21,7 +21,6 @@ bp_json_members_new (void)
   BpJsonMembers *self = g_new0 (BpJsonMembers, 1);
 
   self->members = g_array_sized_new (FALSE, TRUE, sizeof (BpJsonMember), 16);
-  self->text = g_string_sized_new (2048);
   return self;
 }
 
@@ -32,7 +31,8 @@ bp_json_members_free (BpJsonMembers *self)
     return;
 
   g_array_unref (self->members);
-  g_string_free (self->text, TRUE);
+  if (self->text != NULL)
+    g_string_free (self->text, TRUE);
   g_free (self);
 }
 
@@ -245,20 +245,12 @@ read_flat_value (const char   *p,
  * with every name before it. */
 #define MAX_FLAT_MEMBERS 64
 
-gboolean
-bp_json_members_read_flat (BpJsonMembers *self,
-                           const char    *start,
-                           const char    *end)
+static gboolean
+read_flat_object (BpJsonMembers *self,
+                  const char    *start,
+                  const char    *end)
 {
-  const char *p;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (start != NULL && end != NULL && start <= end, FALSE);
-
-  g_array_set_size (self->members, 0);
-  g_string_truncate (self->text, 0);
-
-  p = bp_json_skip_white_space (start, end);
+  const char *p = bp_json_skip_white_space (start, end);
   if (p >= end || *p++ != '{')
     return FALSE;
 
@@ -323,6 +315,27 @@ bp_json_members_read_flat (BpJsonMembers *self,
     }
 
   return TRUE;
+}
+
+gboolean
+bp_json_members_read_flat (BpJsonMembers *self,
+                           const char    *start,
+                           const char    *end)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (start != NULL && end != NULL && start <= end, FALSE);
+
+  g_array_set_size (self->members, 0);
+  if (self->text == NULL)
+    self->text = g_string_sized_new (2048);
+  g_string_truncate (self->text, 0);
+
+  /* Members half read hold offsets, not pointers: none is left behind. */
+  if (read_flat_object (self, start, end))
+    return TRUE;
+
+  g_array_set_size (self->members, 0);
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------ */

@@ -47,8 +47,12 @@ void                bp_json_members_set_object (BpJsonMembers       *self,
  * (exactly, white space aside) when it is flat: strings without \u escapes,
  * integers of up to 18 digits, true, false and null, each name once. Reads
  * exactly what bp_json_parser_load() and json-glib would, and returns FALSE
- * on anything else, for json-glib to judge. The members then hold copies of
- * their names and strings. */
+ * (and no members) on anything else, for json-glib to judge. The members
+ * then hold copies of their names and strings.
+ *
+ * The text must be valid UTF-8 without NUL, as the store checks its whole
+ * file before (bp_json_validate_utf8()): bytes from 0x80 on are copied as
+ * they are, where json-glib would refuse text that is not UTF-8. */
 gboolean            bp_json_members_read_flat  (BpJsonMembers       *self,
                                                 const char          *start,
                                                 const char          *end);

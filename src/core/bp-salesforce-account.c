@@ -767,6 +767,7 @@ bp_salesforce_account_read_json (BpAccount            *account,
   self->sandbox = sandbox;
   take_string (&self->consumer_key, g_steal_pointer (&consumer_key));
   self->token_state = state;
+  g_clear_pointer (&self->token_issued_at, g_date_time_unref);
   if (issued_at != NULL)
     self->token_issued_at = g_date_time_to_utc (issued_at);
   take_string (&self->authorized_user, g_steal_pointer (&authorized_user));
@@ -1216,6 +1217,7 @@ bp_salesforce_account_set_token_issued_at (BpSalesforceAccount *self,
       && g_date_time_equal (self->token_issued_at, issued_at))
     return;
 
+  g_clear_pointer (&self->token_issued_at, g_date_time_unref);
   g_clear_pointer (&self->token_issued_at, g_date_time_unref);
   if (issued_at != NULL)
     self->token_issued_at = g_date_time_to_utc (issued_at);
