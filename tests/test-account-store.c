@@ -291,8 +291,10 @@ test_missing_file_is_empty (Fixture       *fixture,
 
 typedef struct
 {
-  guint n_notified;
-  guint n_items_then;   /* when "loaded" was said */
+  guint    n_notified;
+  guint    n_changes;           /* items-changed signals */
+  guint    n_changes_then;      /* when "loaded" was said */
+  gboolean was_loaded_then;     /* when the accounts were added */
 } LoadedWatch;
 
 static void
@@ -301,7 +303,18 @@ loaded_notified_cb (BpAccountStore *store,
                     LoadedWatch    *watch)
 {
   watch->n_notified++;
-  watch->n_items_then = g_list_model_get_n_items (G_LIST_MODEL (store));
+  watch->n_changes_then = watch->n_changes;
+}
+
+static void
+loaded_items_changed_cb (BpAccountStore *store,
+                         guint           position,
+                         guint           removed,
+                         guint           added,
+                         LoadedWatch    *watch)
+{
+  watch->n_changes++;
+  watch->was_loaded_then = bp_account_store_get_loaded (store);
 }
 
 /* A view tells an empty store from one not read yet by "loaded": false until
@@ -319,13 +332,18 @@ test_loaded (Fixture       *fixture,
 
   g_assert_false (bp_account_store_get_loaded (fixture->store));
   g_signal_connect (fixture->store, "notify::loaded", G_CALLBACK (loaded_notified_cb), &watch);
+  g_signal_connect (fixture->store, "items-changed", G_CALLBACK (loaded_items_changed_cb), &watch);
 
   write_store_file (fixture, one_account, -1);
   g_assert_true (load_async (fixture->store, &error));
   g_assert_no_error (error);
   g_assert_true (bp_account_store_get_loaded (fixture->store));
   g_assert_cmpuint (watch.n_notified, ==, 1);
-  g_assert_cmpuint (watch.n_items_then, ==, 1);
+  /* Whoever gets the accounts sees the store loaded; whoever waits for the
+   * load finds the accounts there. */
+  g_assert_cmpuint (watch.n_changes, ==, 1);
+  g_assert_true (watch.was_loaded_then);
+  g_assert_cmpuint (watch.n_changes_then, ==, 1);
 
   /* Loaded again: nothing more to say. */
   g_assert_true (load_async (fixture->store, &error));

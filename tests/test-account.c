@@ -9,7 +9,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "bp-account.h"
+#include "bp-account-private.h"
 #include "bp-certificate.h"
 #include "bp-error.h"
 #include "bp-salesforce-account.h"
@@ -1099,6 +1099,20 @@ test_json_round_trip (void)
     g_assert_cmpint (g_date_time_get_utc_offset (read_issued_at), ==, 0);
   }
 
+  /* A hand-edited file's time in another zone is read as UTC too. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BpAccount) read = account_from_string (
+      SALESFORCE ",\"name\":\"Acme\",\"token-issued-at\":\"2024-05-01T11:30:00+02:00\"}", &error);
+    GDateTime *read_issued_at;
+
+    g_assert_no_error (error);
+    read_issued_at = bp_salesforce_account_get_token_issued_at (BP_SALESFORCE_ACCOUNT (read));
+    g_assert_nonnull (read_issued_at);
+    g_assert_cmpint (g_date_time_get_utc_offset (read_issued_at), ==, 0);
+    g_assert_cmpint (g_date_time_get_hour (read_issued_at), ==, 9);
+  }
+
   /* A new account writes every member it knows, and token-issued-at only with a token. */
   {
     g_autoptr(BpSalesforceAccount) account = new_account ("Fresh");
@@ -1207,6 +1221,8 @@ test_json_no_secrets (void)
 
     g_assert_no_error (error);
     g_assert_false (bp_account_is_secret_known (read, BP_SECRET_KIND_CONSUMER_SECRET));
+    /* Not even kept in memory, to be written back. */
+    g_assert_null (bp_account_peek_unknown_members (read));
     written = account_to_string (read);
     bp_test_assert_no_substring (written, -1, "Leaked-Secret-991");
     bp_test_assert_no_substring (written, -1, "Leaked-Token-992");

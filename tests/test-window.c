@@ -771,6 +771,7 @@ test_long_list_is_paced (Fixture       *fixture,
     other_view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (other), is_column_view, NULL));
     gtk_window_present (GTK_WINDOW (other));
     /* Not the empty page ("No accounts"): the store has not been read. */
+    g_assert_true (gtk_widget_get_child_visible (gtk_widget_get_ancestor (GTK_WIDGET (other_view), GTK_TYPE_SCROLLED_WINDOW)));
     bp_test_wait_for (is_laid_out, other_view);
 
     handler = g_signal_connect (gtk_column_view_get_model (other_view), "items-changed",

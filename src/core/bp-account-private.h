@@ -23,6 +23,11 @@ gboolean   bp_account_read_boolean_member (const BpJsonMembers  *members,
 BpAccount *bp_account_new_from_members    (const BpJsonMembers  *members,
                                            GError              **error);
 
+/* The members read from the file that this version does not write itself
+ * and keeps to write back (never a secret); NULL when there are none. For
+ * the tests. */
+JsonObject *bp_account_peek_unknown_members (BpAccount *self);
+
 /* Trims Unicode white space on both ends; never returns NULL. */
 char     *bp_account_strip_text          (const char  *text);
 

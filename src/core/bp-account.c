@@ -260,6 +260,17 @@ copy_unknown_members (BpAccount           *self,
   return unknown;
 }
 
+JsonObject *
+bp_account_peek_unknown_members (BpAccount *self)
+{
+  BpAccountPrivate *priv;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT (self), NULL);
+
+  priv = bp_account_get_instance_private (self);
+  return priv->json;
+}
+
 /* Secrets never go to the file, not even when a hand-edited file had them. */
 static void
 remove_secret_members (BpAccount  *self,

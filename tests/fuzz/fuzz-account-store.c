@@ -66,16 +66,22 @@ check_flat_object (const char *text,
   g_autoptr(BpAccount) from_glib = NULL;
   g_autoptr(GError) flat_error = NULL;
   g_autoptr(GError) glib_error = NULL;
+  g_autofree char *flat_text = NULL;
+  g_autofree char *glib_text = NULL;
 
-  /* The loader only reads text that is UTF-8 without NUL. */
+  /* The reader's text is UTF-8 without NUL (the store checks the whole
+   * file first): bp_json_members_read_flat() says so. */
   if (!bp_json_validate_utf8 (text, length) || !bp_json_members_read_flat (members, text, text + length))
     return;
 
   if (!bp_json_parser_load (parser, text, length, NULL))
     g_error ("read what bp_json_parser_load() refuses");
+  /* As text: json_node_equal() takes 1 for 1.0 and ignores the order. */
   object = bp_json_members_to_object (members);
   node = json_node_init_object (json_node_alloc (), object);
-  g_assert_true (json_node_equal (node, json_parser_get_root (parser)));
+  flat_text = json_to_string (node, FALSE);
+  glib_text = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_cmpstr (flat_text, ==, glib_text);
 
   from_flat = bp_account_new_from_members (members, &flat_error);
   from_glib = bp_account_new_from_json (json_node_get_object (json_parser_get_root (parser)), &glib_error);
@@ -83,10 +89,10 @@ check_flat_object (const char *text,
                    glib_error != NULL ? glib_error->message : NULL);
   if (from_flat != NULL)
     {
-      g_autofree char *flat_text = account_to_string (from_flat);
-      g_autofree char *glib_text = account_to_string (from_glib);
+      g_autofree char *flat_account = account_to_string (from_flat);
+      g_autofree char *glib_account = account_to_string (from_glib);
 
-      g_assert_cmpstr (flat_text, ==, glib_text);
+      g_assert_cmpstr (flat_account, ==, glib_account);
     }
 }
 
