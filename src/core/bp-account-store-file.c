@@ -558,7 +558,8 @@ typedef struct
   const char **ranges;      /* start and end of each element */
   guint        n_elements;
   GPtrArray   *accounts;    /* BpAccount */
-  gboolean     is_read;     /* every element made an account */
+  GHashTable  *ids;         /* the accounts' ids, theirs: each once */
+  gboolean     is_read;     /* every element made an account, each id once */
 } AccountBatch;
 
 static gpointer
@@ -592,6 +593,10 @@ read_account_batch (gpointer data)
 
       bp_account_get_name_sort_key (account);
       g_ptr_array_add (batch->accounts, account);
+      /* Here, while the account is in the cache: looked for afterwards
+       * through 10,000 accounts, the ids cost 3 ms on one thread. */
+      if (!g_hash_table_add (batch->ids, (gpointer) bp_account_get_id (account)))
+        return NULL;
     }
 
   batch->is_read = TRUE;
@@ -615,7 +620,6 @@ load_accounts_one_by_one (JsonParser *parser,
 {
   g_autoptr(GArray) elements = g_array_new (FALSE, FALSE, sizeof (const char *));
   g_autoptr(GString) rest = NULL;
-  g_autoptr(GHashTable) ids = NULL;
   AccountBatch batches[2] = { { 0, }, };
   GThread *thread = NULL;
   const char *array_start;
@@ -654,7 +658,10 @@ load_accounts_one_by_one (JsonParser *parser,
   batches[1].ranges = batches[0].ranges + 2 * batches[0].n_elements;
   batches[1].n_elements = n_elements - batches[0].n_elements;
   for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
-    batches[i].accounts = g_ptr_array_new_full (batches[i].n_elements, g_object_unref);
+    {
+      batches[i].accounts = g_ptr_array_new_full (batches[i].n_elements, g_object_unref);
+      batches[i].ids = g_hash_table_new (g_str_hash, g_str_equal);
+    }
 
   if (batches[1].n_elements > 0)
     thread = g_thread_try_new ("bp-store-read", read_account_batch, &batches[1], NULL);
@@ -665,12 +672,16 @@ load_accounts_one_by_one (JsonParser *parser,
     read_account_batch (&batches[1]);
   is_read = batches[0].is_read && batches[1].is_read;
 
-  for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
-    g_ptr_array_extend_and_steal (accounts, batches[i].accounts);
+  /* No id of the second half in the first. */
+  for (guint i = 0; is_read && i < batches[1].accounts->len; i++)
+    is_read = !g_hash_table_contains (batches[0].ids,
+                                      bp_account_get_id (g_ptr_array_index (batches[1].accounts, i)));
 
-  ids = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; is_read && i < accounts->len; i++)
-    is_read = g_hash_table_add (ids, (gpointer) bp_account_get_id (g_ptr_array_index (accounts, i)));
+  for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
+    {
+      g_hash_table_unref (batches[i].ids);
+      g_ptr_array_extend_and_steal (accounts, batches[i].accounts);
+    }
 
   if (is_read)
     return TRUE;
