@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bp-module.h"
+#include "bp-error.h"
 
 /*
  * Loads a module of ours (bp-crypto: GnuTLS; bp-keyring: libsecret) the first
@@ -97,30 +98,31 @@ load (const BpModuleSpec *spec)
 /**
  * bp_module_load:
  * @spec: the module (a static instance, one per module)
- * @path: (out) (transfer none): the path it was, or would have been, loaded from
- * @problem: (out) (transfer none): why it could not be loaded, or %NULL
+ * @error: return location for a %BP_ERROR_MODULE_MISSING error
  *
- * Loads the module the first time; later calls answer the same.
+ * Loads the module the first time, from any thread; later calls answer the
+ * same, a failure with the same error: it names the path and why, and
+ * callers prefix it with what could not be done.
  *
- * Returns: (transfer none) (nullable): the module's table, or %NULL with @problem set
+ * Returns: (transfer none) (nullable): the module's table, or %NULL with @error set
  */
 const BpModuleTable *
 bp_module_load (BpModuleSpec  *spec,
-                const char   **path,
-                const char   **problem)
+                GError       **error)
 {
   const Loaded *loaded;
 
   g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (g_once_init_enter (&spec->loaded))
     g_once_init_leave (&spec->loaded, load (spec));
 
   loaded = spec->loaded;
-  if (path != NULL)
-    *path = loaded->path;
-  if (problem != NULL)
-    *problem = loaded->problem;
+  if (loaded->table == NULL)
+    g_set_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING,
+                 _("%s could not be loaded: %s. Reinstall Integration Accounts."),
+                 loaded->path, loaded->problem);
 
   return loaded->table;
 }

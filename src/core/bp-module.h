@@ -30,7 +30,6 @@ typedef struct
 } BpModuleSpec;
 
 const BpModuleTable *bp_module_load (BpModuleSpec  *spec,
-                                     const char   **path,
-                                     const char   **problem);
+                                     GError       **error);
 
 G_END_DECLS

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <gmodule.h>
-#include <glib/gi18n-lib.h>
 
 #include "bp-crypto.h"
 #include "bp-error.h"
@@ -40,25 +39,13 @@ static const BpCrypto *linked_table;
 const BpCrypto *
 bp_crypto_get (GError **error)
 {
-  const BpModuleTable *table;
-  const char *path;
-  const char *problem;
-
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (linked_table != NULL)
     return linked_table;
 
-  table = bp_module_load (&module, &path, &problem);
-  if (table == NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING,
-                   _("%s could not be loaded: %s. Reinstall Integration Accounts."), path, problem);
-      return NULL;
-    }
-
   /* The header is the table's first member. */
-  return (const BpCrypto *) table;
+  return (const BpCrypto *) bp_module_load (&module, error);
 }
 
 /**

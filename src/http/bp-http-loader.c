@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <gmodule.h>
-#include <glib/gi18n-lib.h>
 
 #include "bp-http.h"
 #include "bp-error.h"
@@ -39,20 +38,8 @@ static BpModuleSpec module = {
 const BpHttp *
 bp_http_get (GError **error)
 {
-  const BpModuleTable *table;
-  const char *path;
-  const char *problem;
-
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  table = bp_module_load (&module, &path, &problem);
-  if (table == NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING,
-                   _("%s could not be loaded: %s. Reinstall Integration Accounts."), path, problem);
-      return NULL;
-    }
-
   /* The header is the table's first member. */
-  return (const BpHttp *) table;
+  return (const BpHttp *) bp_module_load (&module, error);
 }

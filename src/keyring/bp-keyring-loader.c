@@ -37,20 +37,13 @@ const BpKeyring *
 bp_keyring_get (GError **error)
 {
   const BpModuleTable *table;
-  const char *path;
-  const char *problem;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  table = bp_module_load (&module, &path, &problem);
+  table = bp_module_load (&module, &local_error);
   if (table == NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_MODULE_MISSING,
-                   _("The keyring cannot be used: %s could not be loaded: %s. Reinstall "
-                     "Integration Accounts."),
-                   path, problem);
-      return NULL;
-    }
+    g_propagate_prefixed_error (error, local_error, "%s", _("The keyring cannot be used: "));
 
   /* The header is the table's first member. */
   return (const BpKeyring *) table;
