@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "bp-error.h"
 #include "bp-test-module.h"
 
@@ -54,4 +56,41 @@ bp_test_assert_module_error (const GError *error,
   g_assert_nonnull (strstr (error->message, module_path));
   g_assert_nonnull (strstr (error->message, " could not be loaded: "));
   g_assert_nonnull (strstr (error->message, why));
+}
+
+void
+bp_test_damaged_module (const char        *module_name,
+                        BpTestModuleCheck  check)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("bp-bad-module-XXXXXX", NULL);
+      g_autofree char *module_path = bp_test_use_module_dir (dir, module_name);
+
+      bp_test_write_damaged_module (module_path);
+      check (module_path, "invalid ELF header");
+
+      g_assert_cmpint (g_unlink (module_path), ==, 0);
+      g_assert_cmpint (g_rmdir (dir), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+void
+bp_test_relative_module_dir (const char        *module_name,
+                             BpTestModuleCheck  check)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *module_path = bp_test_use_module_dir ("src", module_name);
+
+      check (module_path, "the path is not absolute");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }

@@ -28,4 +28,18 @@ void      bp_test_assert_module_error    (const GError *error,
                                           const char   *module_path,
                                           const char   *why);
 
+/* Asserts that what needs the module fails, naming @module_path and saying
+ * @why (a call of the module under test, in its own test file). */
+typedef void (*BpTestModuleCheck) (const char *module_path,
+                                   const char *why);
+
+/* Each runs @check in a test subprocess of its own (the loader remembers a
+ * failure for the life of the process): with a file in @module_name's place
+ * that is not a module (a damaged installation), or with the module directory
+ * given as a relative path, which is opened by its path, never searched. */
+void      bp_test_damaged_module         (const char        *module_name,
+                                          BpTestModuleCheck  check);
+void      bp_test_relative_module_dir    (const char        *module_name,
+                                          BpTestModuleCheck  check);
+
 G_END_DECLS

@@ -154,52 +154,44 @@ test_missing_module_pkce (void)
   g_test_trap_assert_passed ();
 }
 
+/* Reading a certificate fails, saying why. */
+static void
+check_certificate (const char *module_path,
+                   const char *why)
+{
+  g_autofree char *pem = read_certificate_file ("idp-ec.pem");
+  g_autoptr(BpCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
+  g_assert_null (certificate);
+  bp_test_assert_module_error (error, "The certificate cannot be checked: ", module_path, why);
+}
+
+/* Making a PKCE verifier fails, saying why. */
+static void
+check_pkce (const char *module_path,
+            const char *why)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *verifier = bp_pkce_generate_verifier (&error);
+
+  g_assert_null (verifier);
+  bp_test_assert_module_error (error, "A token cannot be requested: ", module_path, why);
+}
+
 /* A file in the module's place that is not a module (a damaged install). */
 static void
 test_damaged_module (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autofree char *dir = g_dir_make_tmp ("bp-bad-module-XXXXXX", NULL);
-      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
-      g_autofree char *pem = read_certificate_file ("idp-ec.pem");
-      g_autoptr(BpCertificate) certificate = NULL;
-      g_autoptr(GError) error = NULL;
-
-      bp_test_write_damaged_module (module_path);
-
-      certificate = bp_certificate_new_from_text (pem, BP_CERTIFICATE_PARSE_DEFAULT, &error);
-      g_assert_null (certificate);
-      bp_test_assert_module_error (error, "The certificate cannot be checked: ", module_path,
-                           "invalid ELF header");
-
-      g_assert_cmpint (g_unlink (module_path), ==, 0);
-      g_assert_cmpint (g_rmdir (dir), ==, 0);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  bp_test_damaged_module (MODULE_NAME, check_certificate);
 }
 
 /* The override is a directory to open by its path, never a place to search. */
 static void
 test_relative_module_dir (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autofree char *module_path = bp_test_use_module_dir ("src", MODULE_NAME);
-      g_autoptr(GError) error = NULL;
-      g_autofree char *verifier = bp_pkce_generate_verifier (&error);
-
-      g_assert_null (verifier);
-      bp_test_assert_module_error (error, "A token cannot be requested: ", module_path,
-                           "the path is not absolute");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  bp_test_relative_module_dir (MODULE_NAME, check_pkce);
 }
 
 int

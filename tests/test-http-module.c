@@ -214,49 +214,29 @@ test_missing_module_flow (void)
   g_test_trap_assert_passed ();
 }
 
+/* Asking Salesforce for the limits fails, saying why. */
+static void
+check_limits (const char *module_path,
+              const char *why)
+{
+  g_autoptr(BpSalesforceClient) client = bp_salesforce_client_new ();
+  g_autoptr(GError) error = get_limits_error (client, "https://example.invalid");
+
+  bp_test_assert_module_error (error, "Salesforce cannot be contacted: ", module_path, why);
+}
+
 /* A file in the module's place that is not a module (a damaged install). */
 static void
 test_damaged_module (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autofree char *dir = g_dir_make_tmp ("bp-bad-module-XXXXXX", NULL);
-      g_autofree char *module_path = bp_test_use_module_dir (dir, MODULE_NAME);
-      g_autoptr(BpSalesforceClient) client = bp_salesforce_client_new ();
-      g_autoptr(GError) error = NULL;
-
-      bp_test_write_damaged_module (module_path);
-
-      error = get_limits_error (client, "https://example.invalid");
-      bp_test_assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
-                           "invalid ELF header");
-
-      g_assert_cmpint (g_unlink (module_path), ==, 0);
-      g_assert_cmpint (g_rmdir (dir), ==, 0);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  bp_test_damaged_module (MODULE_NAME, check_limits);
 }
 
 /* The override is a directory to open by its path, never a place to search. */
 static void
 test_relative_module_dir (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autofree char *module_path = bp_test_use_module_dir ("src", MODULE_NAME);
-      g_autoptr(BpSalesforceClient) client = bp_salesforce_client_new ();
-      g_autoptr(GError) error = get_limits_error (client, "https://example.invalid");
-
-      bp_test_assert_module_error (error, "Salesforce cannot be contacted: ", module_path,
-                           "the path is not absolute");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  bp_test_relative_module_dir (MODULE_NAME, check_limits);
 }
 
 int
