@@ -14,12 +14,23 @@
  * (clearing it, say), paid for building 200 rows of which twenty are seen:
  * ~430 M instructions, 60 ms and more on the machine of docs/performance.md.
  *
- * The view shows a GtkSliceListModel of the model: the first screenful, then
- * another screenful each frame until GTK's 200 rows are built, then all of
- * it. A frame never builds more than a screenful of rows, and the screenful
- * the administrator looks at is drawn first. Positions are the model's, so a
- * selection made in the view is valid in the model; bp_list_pacer_reveal()
- * makes a position shown at once, before selecting or scrolling to it.
+ * The view shows the pacer, a list model of the model's first items: the
+ * first screenful, then another screenful each frame until GTK's 200 rows are
+ * built, then all of it. A frame never builds more than a screenful of rows,
+ * and the screenful the administrator looks at is drawn first. Positions are
+ * the model's, so a selection made in the view is valid in the model;
+ * bp_list_pacer_reveal() makes a position shown at once, before selecting or
+ * scrolling to it.
+ *
+ * A change that replaces the rows (a search) destroys as many as it builds,
+ * and destroying the ~170 rows past the first screenful took longer than
+ * building the new screenful. While the view shows its top, those rows are
+ * left where they are, below the rows it shows, as leftovers: the frame that
+ * answers a keystroke builds the new screenful only, and the frames after it
+ * destroy the leftovers a screenful at a time while the new rows grow. They
+ * are never drawn: they go as soon as the model runs short of the first
+ * screenful, a position past it is revealed or the view is scrolled towards
+ * them, before the next frame is laid out.
  *
  * Where GTK builds only the rows it shows the pacer costs a few
  * items-changed signals a search and nothing else. */
@@ -37,17 +48,69 @@
 
 struct _BpListPacer
 {
-  GObject            parent_instance;
+  GObject     parent_instance;
 
-  GListModel        *model;
-  GtkSliceListModel *slice;
-  GtkWidget         *view;   /* weak: its frame clock paces us */
-  guint              tick_id;
-  gboolean           is_first_tick;
-  double             row_height;   /* as last laid out; 0 before */
+  GListModel *model;
+  guint       size;        /* how many of the model's first items are shown; G_MAXUINT: all */
+  GPtrArray  *leftovers;   /* items shown after them until their rows are destroyed */
+  GtkWidget  *view;        /* weak: its frame clock paces us */
+  guint       tick_id;
+  gboolean    is_first_tick;
+  double      row_height;  /* as last laid out; 0 before */
 };
 
-G_DEFINE_FINAL_TYPE (BpListPacer, bp_list_pacer, G_TYPE_OBJECT)
+static void bp_list_pacer_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BpListPacer, bp_list_pacer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, bp_list_pacer_list_model_init))
+
+/* How many of the model's items are shown, the leftovers not counted. */
+static guint
+get_n_shown (BpListPacer *self)
+{
+  if (self->model == NULL)   /* disposed */
+    return 0;
+
+  return MIN (self->size, g_list_model_get_n_items (self->model));
+}
+
+static GType
+bp_list_pacer_get_item_type (GListModel *list)
+{
+  BpListPacer *self = BP_LIST_PACER (list);
+
+  return self->model != NULL ? g_list_model_get_item_type (self->model) : G_TYPE_OBJECT;
+}
+
+static guint
+bp_list_pacer_get_n_items (GListModel *list)
+{
+  BpListPacer *self = BP_LIST_PACER (list);
+
+  return get_n_shown (self) + self->leftovers->len;
+}
+
+static gpointer
+bp_list_pacer_get_item (GListModel *list,
+                        guint       position)
+{
+  BpListPacer *self = BP_LIST_PACER (list);
+  guint n_shown = get_n_shown (self);
+
+  if (position < n_shown)
+    return g_list_model_get_item (self->model, position);
+  if (position - n_shown < self->leftovers->len)
+    return g_object_ref (g_ptr_array_index (self->leftovers, position - n_shown));
+  return NULL;
+}
+
+static void
+bp_list_pacer_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bp_list_pacer_get_item_type;
+  iface->get_n_items = bp_list_pacer_get_n_items;
+  iface->get_item = bp_list_pacer_get_item;
+}
 
 static int
 get_tallest_monitor_height (GtkWidget *widget)
@@ -103,7 +166,7 @@ get_screenful (BpListPacer *self)
   return (guint) height / MIN_ROW_HEIGHT + 2;
 }
 
-/* At a tick the view has laid out what the slice held in the frame before:
+/* At a tick the view has laid out what the pacer held in the frame before:
  * the height of its rows is the scrolled height over their number. Measured
  * here, not when asked: after a restart the scrolled height is still the
  * longer list's until the next layout. */
@@ -111,7 +174,7 @@ static void
 measure_rows (BpListPacer *self)
 {
   GtkAdjustment *rows;
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self));
 
   if (!GTK_IS_SCROLLABLE (self->view) || n_items == 0)
     return;
@@ -121,25 +184,77 @@ measure_rows (BpListPacer *self)
     self->row_height = gtk_adjustment_get_upper (rows) / n_items;
 }
 
+/* Whether the view shows none of its rows past the first @n_rows, as last
+ * laid out (and scrolled since). */
+static gboolean
+shows_first_rows_only (BpListPacer *self,
+                       guint        n_rows)
+{
+  GtkAdjustment *rows;
+
+  if (!GTK_IS_SCROLLABLE (self->view) || self->row_height < 1)
+    return FALSE;
+
+  rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
+  return rows != NULL && gtk_adjustment_get_page_size (rows) > 0
+         && gtk_adjustment_get_value (rows) + gtk_adjustment_get_page_size (rows) <= n_rows * self->row_height;
+}
+
 gboolean
 bp_list_pacer_is_complete (BpListPacer *self)
 {
   g_return_val_if_fail (BP_IS_LIST_PACER (self), FALSE);
 
-  return gtk_slice_list_model_get_size (self->slice) >= g_list_model_get_n_items (self->model);
+  return self->leftovers->len == 0 && self->size >= g_list_model_get_n_items (self->model);
+}
+
+/* How many of the model's first items the view shows: its items from there
+ * on may be leftovers of an earlier list, which are no positions of the
+ * model's. */
+guint
+bp_list_pacer_get_n_shown (BpListPacer *self)
+{
+  g_return_val_if_fail (BP_IS_LIST_PACER (self), 0);
+
+  return get_n_shown (self);
+}
+
+/* Removes the last @n_drop leftovers, and so destroys their rows. */
+static void
+drop_leftovers (BpListPacer *self,
+                guint        n_drop)
+{
+  guint n_leftovers = self->leftovers->len;
+
+  if (n_drop == 0)
+    return;
+
+  g_ptr_array_remove_range (self->leftovers, n_leftovers - n_drop, n_drop);
+  g_list_model_items_changed (G_LIST_MODEL (self), get_n_shown (self) + n_leftovers - n_drop, n_drop, 0);
 }
 
 static void
 set_size (BpListPacer *self,
           guint        size)
 {
-  /* Past GTK's rows the rest costs no widget: show it all, and keep showing
-   * whatever the model gains. */
-  if (size >= GTK_BUILT_ROWS)
-    size = G_MAXUINT;
+  guint n_shown = get_n_shown (self);
+  guint n_now;
 
-  if (size != gtk_slice_list_model_get_size (self->slice))
-    gtk_slice_list_model_set_size (self->slice, size);
+  /* Past GTK's rows the rest costs no widget: show it all, and keep showing
+   * whatever the model gains. Leftovers would come after all of it: they
+   * go first. */
+  if (size >= GTK_BUILT_ROWS)
+    {
+      drop_leftovers (self, self->leftovers->len);
+      size = G_MAXUINT;
+    }
+
+  self->size = size;
+  n_now = get_n_shown (self);
+  if (n_now > n_shown)
+    g_list_model_items_changed (G_LIST_MODEL (self), n_shown, 0, n_now - n_shown);
+  else if (n_now < n_shown)
+    g_list_model_items_changed (G_LIST_MODEL (self), n_now, n_shown - n_now, 0);
 }
 
 static gboolean
@@ -148,7 +263,11 @@ tick_cb (GtkWidget     *view,
          gpointer       user_data)
 {
   BpListPacer *self = user_data;
-  guint size = gtk_slice_list_model_get_size (self->slice);
+
+  /* Scrolled towards the leftovers since the last frame: they go before
+   * this frame is laid out, which would show them. */
+  if (self->leftovers->len > 0 && !shows_first_rows_only (self, get_n_shown (self)))
+    drop_leftovers (self, self->leftovers->len);
 
   /* The first tick comes in the frame that draws the first screenful: it
    * stays that frame's only rows. */
@@ -156,8 +275,13 @@ tick_cb (GtkWidget     *view,
     self->is_first_tick = FALSE;
   else if (!bp_list_pacer_is_complete (self))
     {
+      guint screenful;
+
       measure_rows (self);
-      set_size (self, size + get_screenful (self));
+      screenful = get_screenful (self);
+      /* A screenful of rows destroyed costs about a third of one built. */
+      drop_leftovers (self, MIN (self->leftovers->len, screenful));
+      set_size (self, self->size + screenful);
     }
 
   if (!bp_list_pacer_is_complete (self))
@@ -177,18 +301,21 @@ schedule_growth (BpListPacer *self)
   self->tick_id = gtk_widget_add_tick_callback (self->view, tick_cb, self, NULL);
 }
 
-/* An empty model shows nothing whatever the slice's size, so the size can
- * change without the view seeing it: whatever fills the model next (a
- * search that matched nothing and now matches thousands, a store read
- * after the window's first frame) reaches one screenful of rows first,
- * counted as things are now. */
+/* An empty model shows nothing whatever the size, so the size can change
+ * without the view seeing it: whatever fills the model next (a search that
+ * matched nothing and now matches thousands, a store read after the
+ * window's first frame) reaches one screenful of rows first, counted as
+ * things are now. */
 static void
 restart_if_empty (BpListPacer *self)
 {
   if (g_list_model_get_n_items (self->model) == 0)
-    gtk_slice_list_model_set_size (self->slice, get_screenful (self));
+    self->size = get_screenful (self);
 }
 
+/* The model's change, as the view sees it: only the first self->size items
+ * are shown, and the leftovers after them stay while the model still fills
+ * those rows. */
 static void
 model_items_changed_cb (BpListPacer *self,
                         guint        position,
@@ -196,35 +323,98 @@ model_items_changed_cb (BpListPacer *self,
                         guint        added,
                         GListModel  *model)
 {
+  guint n_items = g_list_model_get_n_items (model);
+  guint n_shown_before = MIN (self->size, n_items - added + removed);
+  guint n_shown = MIN (self->size, n_items);
+
+  if (position < self->size)
+    {
+      if (self->leftovers->len > 0 && n_shown < self->size)
+        {
+          guint n_leftovers = self->leftovers->len;
+
+          g_ptr_array_set_size (self->leftovers, 0);
+          g_list_model_items_changed (G_LIST_MODEL (self), position,
+                                      n_shown_before - position + n_leftovers, n_shown - position);
+        }
+      else if (removed == added)
+        g_list_model_items_changed (G_LIST_MODEL (self), position,
+                                    MIN (removed, n_shown - position), MIN (added, n_shown - position));
+      else
+        g_list_model_items_changed (G_LIST_MODEL (self), position,
+                                    n_shown_before - position, n_shown - position);
+    }
+
   restart_if_empty (self);
   if (added > 0)
     schedule_growth (self);
 }
 
+/* The first screenful only, then a screenful a frame, starting with the
+ * frame after the one that draws it. */
 static void
 restart (BpListPacer *self)
 {
   guint size = get_screenful (self);
 
-  if (gtk_slice_list_model_get_size (self->slice) > size)
-    gtk_slice_list_model_set_size (self->slice, size);
+  drop_leftovers (self, self->leftovers->len);
+  if (self->size > size)
+    set_size (self, size);
   schedule_growth (self);
+  self->is_first_tick = TRUE;
+}
+
+/* The same as restart() for the view, which still shows the same items, but
+ * the rows past the first @screenful become leftovers (not the model's any
+ * more) instead of being destroyed now. */
+static void
+restart_keeping_leftovers (BpListPacer *self,
+                           guint        screenful)
+{
+  guint n_shown = get_n_shown (self);
+  g_autoptr(GPtrArray) leftovers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Past GTK's rows there is no row to keep: those items go now, which
+   * costs the view its bookkeeping only. Leftovers are never past them. */
+  if (n_shown > GTK_BUILT_ROWS)
+    {
+      self->size = GTK_BUILT_ROWS;
+      g_list_model_items_changed (G_LIST_MODEL (self), GTK_BUILT_ROWS, n_shown - GTK_BUILT_ROWS, 0);
+      n_shown = GTK_BUILT_ROWS;
+    }
+
+  for (guint i = screenful; i < n_shown; i++)
+    g_ptr_array_add (leftovers, g_list_model_get_item (self->model, i));
+  g_ptr_array_extend_and_steal (leftovers, g_steal_pointer (&self->leftovers));
+  self->leftovers = g_steal_pointer (&leftovers);
+  self->size = screenful;
+
+  /* Nor past GTK's rows for leftovers of leftovers (keystrokes faster than
+   * frames). */
+  if (screenful + self->leftovers->len > GTK_BUILT_ROWS)
+    drop_leftovers (self, screenful + self->leftovers->len - GTK_BUILT_ROWS);
+
+  schedule_growth (self);
+  self->is_first_tick = TRUE;
 }
 
 /* Before a change that may replace many of the rows built (a new search, a
  * new order). GTK 4.8 builds a row for each item that comes into its first
- * 200 and destroys the row of each that leaves, about 0.3 ms a row on the
- * machine of docs/performance.md; destroying alone is a fifth of that.
- * Showing the first screenful only first, before the change, destroys the
- * rows past it and lets the change reach a screenful of rows; the rest grows
- * back frame by frame. That pays when the change would replace more rows
- * than about two screenfuls, which @count_replaced says (counting no further
- * than its @enough); without it every row is taken to be replaced.
+ * 200 and destroys the row of each that leaves, about 0.3 ms a row built
+ * and 0.1 ms a row destroyed on the machine of docs/performance.md. Showing
+ * the first screenful only first, before the change, lets the change reach
+ * a screenful of rows; the rest grows back frame by frame. While the view
+ * shows its first screenful, the rows past it become leftovers, destroyed in
+ * the frames after; otherwise they are destroyed now. That pays when the
+ * change would replace more rows than about two screenfuls, which
+ * @count_replaced says (counting no further than its @enough); without it
+ * every row is taken to be replaced.
  *
  * A selected item past the first screenful leaves the selection model then,
- * which forgets it: the caller selects it again once it is back (the window
- * does, bp-window.c's reselect_current()). Keeping every item up to it
- * would build every row again when it is far down. */
+ * or with its leftover row, which forgets it: the caller selects it again
+ * once it is back (the window does, bp-window.c's reselect_current()).
+ * Keeping every item up to it would build every row again when it is far
+ * down. */
 void
 bp_list_pacer_prepare_change (BpListPacer             *self,
                               BpListPacerCountReplaced count_replaced,
@@ -236,14 +426,17 @@ bp_list_pacer_prepare_change (BpListPacer             *self,
   g_return_if_fail (BP_IS_LIST_PACER (self));
 
   screenful = get_screenful (self);
-  n_rows = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->slice)), GTK_BUILT_ROWS);
+  n_rows = MIN (g_list_model_get_n_items (G_LIST_MODEL (self)), GTK_BUILT_ROWS);
   if (n_rows <= screenful)
     return;
 
   if (count_replaced != NULL && count_replaced (n_rows, 2 * screenful + 1, user_data) <= 2 * screenful)
     return;
 
-  restart (self);
+  if (get_n_shown (self) > screenful && shows_first_rows_only (self, screenful))
+    restart_keeping_leftovers (self, screenful);
+  else
+    restart (self);
 }
 
 /* Before a change that may give items to a model that has none (a store
@@ -266,14 +459,12 @@ void
 bp_list_pacer_reveal (BpListPacer *self,
                       guint        position)
 {
-  guint size;
-
   g_return_if_fail (BP_IS_LIST_PACER (self));
 
-  size = gtk_slice_list_model_get_size (self->slice);
-  if (position == GTK_INVALID_LIST_POSITION || position < size)
+  if (position == GTK_INVALID_LIST_POSITION || position < get_n_shown (self))
     return;
 
+  drop_leftovers (self, self->leftovers->len);
   set_size (self, position + get_screenful (self));
   schedule_growth (self);
 }
@@ -283,7 +474,7 @@ bp_list_pacer_get_model (BpListPacer *self)
 {
   g_return_val_if_fail (BP_IS_LIST_PACER (self), NULL);
 
-  return G_LIST_MODEL (self->slice);
+  return G_LIST_MODEL (self);
 }
 
 static void
@@ -297,21 +488,35 @@ bp_list_pacer_dispose (GObject *object)
   g_clear_weak_pointer (&self->view);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->slice);
+  g_ptr_array_set_size (self->leftovers, 0);
   g_clear_object (&self->model);
 
   G_OBJECT_CLASS (bp_list_pacer_parent_class)->dispose (object);
 }
 
 static void
+bp_list_pacer_finalize (GObject *object)
+{
+  BpListPacer *self = BP_LIST_PACER (object);
+
+  g_ptr_array_unref (self->leftovers);
+
+  G_OBJECT_CLASS (bp_list_pacer_parent_class)->finalize (object);
+}
+
+static void
 bp_list_pacer_class_init (BpListPacerClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = bp_list_pacer_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bp_list_pacer_dispose;
+  object_class->finalize = bp_list_pacer_finalize;
 }
 
 static void
 bp_list_pacer_init (BpListPacer *self)
 {
+  self->leftovers = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* Paces @model into @view, which should show bp_list_pacer_get_model(). */
@@ -327,7 +532,7 @@ bp_list_pacer_new (GListModel *model,
   self = g_object_new (BP_TYPE_LIST_PACER, NULL);
   self->model = g_object_ref (model);
   g_set_weak_pointer (&self->view, view);
-  self->slice = gtk_slice_list_model_new (g_object_ref (model), 0, get_screenful (self));
+  self->size = get_screenful (self);
   g_signal_connect_object (model, "items-changed", G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
   schedule_growth (self);
 

@@ -25,5 +25,6 @@ void         bp_list_pacer_prepare_fill (BpListPacer *self);
 void         bp_list_pacer_reveal      (BpListPacer *self,
                                         guint        position);
 gboolean     bp_list_pacer_is_complete (BpListPacer *self);
+guint        bp_list_pacer_get_n_shown (BpListPacer *self);
 
 G_END_DECLS

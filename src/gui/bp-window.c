@@ -169,7 +169,11 @@ reselect_current (BpWindow *self)
 
   self->reselect_at = GTK_INVALID_LIST_POSITION;
 
-  if (self->current == NULL || gtk_single_selection_get_selected_item (self->selection) == self->current
+  /* Past the items shown the list may hold the leftover rows of the list
+   * before a search: a selection there goes with them. */
+  if (self->current == NULL
+      || (gtk_single_selection_get_selected_item (self->selection) == self->current
+          && gtk_single_selection_get_selected (self->selection) < bp_list_pacer_get_n_shown (self->pacer))
       || !account_matches_search (self->current, self))
     return;
 
@@ -177,7 +181,7 @@ reselect_current (BpWindow *self)
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
-  if (position >= g_list_model_get_n_items (bp_list_pacer_get_model (self->pacer)))
+  if (position >= bp_list_pacer_get_n_shown (self->pacer))
     {
       self->reselect_at = position;
       return;
@@ -195,7 +199,7 @@ paced_items_changed_cb (BpWindow   *self,
                         guint       added,
                         GListModel *paced)
 {
-  if (self->reselect_at != GTK_INVALID_LIST_POSITION && g_list_model_get_n_items (paced) > self->reselect_at)
+  if (self->reselect_at != GTK_INVALID_LIST_POSITION && bp_list_pacer_get_n_shown (self->pacer) > self->reselect_at)
     reselect_current (self);
 }
 
