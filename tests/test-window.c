@@ -838,6 +838,17 @@ test_long_list_is_paced (Fixture       *fixture,
   wait_for_complete_list (fixture, N_LONG_LIST);
   g_assert_cmpstr (selected_name (fixture), ==, "Account 500");
 
+  /* Widening a search shows the first matches. GTK would keep the first
+   * match of the narrower search at the top, and the ten before it above. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "account 01");
+  wait_for_complete_list (fixture, 10);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "account 0");
+  wait_for_complete_list (fixture, 100);
+  g_assert_cmpuint (position_of (fixture, "Account 010"), ==, 10);
+  g_assert_cmpfloat (gtk_adjustment_get_value (rows), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  wait_for_complete_list (fixture, N_LONG_LIST);
+
   /* A search while the list shows its top: the new matches' first
    * screenful comes at once, and the rows of the list before it stay below
    * it for the frames after, which destroy them (bp-list-pacer.c). An

@@ -469,6 +469,41 @@ bp_list_pacer_reveal (BpListPacer *self,
   schedule_growth (self);
 }
 
+/* Scrolls the view to @position, shown first; nothing if the model has no
+ * such position. */
+void
+bp_list_pacer_scroll_to (BpListPacer *self,
+                         guint        position)
+{
+  GtkWidget *list;
+
+  g_return_if_fail (BP_IS_LIST_PACER (self));
+
+  list = self->view;
+  if (list == NULL || self->model == NULL || position >= g_list_model_get_n_items (self->model))
+    return;
+
+  bp_list_pacer_reveal (self, position);
+
+#if GTK_CHECK_VERSION (4, 12, 0)
+  if (GTK_IS_COLUMN_VIEW (list))
+    gtk_column_view_scroll_to (GTK_COLUMN_VIEW (list), position, NULL, GTK_LIST_SCROLL_NONE, NULL);
+  else if (GTK_IS_LIST_VIEW (list))
+    gtk_list_view_scroll_to (GTK_LIST_VIEW (list), position, GTK_LIST_SCROLL_NONE, NULL);
+#else
+  /* GTK 4.8's views have no scroll_to(), and "list.scroll-to-item" is an
+   * action of the list view, which a column view has inside it. */
+  if (GTK_IS_COLUMN_VIEW (list))
+    for (list = gtk_widget_get_first_child (list); list != NULL; list = gtk_widget_get_next_sibling (list))
+      if (GTK_IS_LIST_VIEW (list))
+        break;
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  else
+    g_warn_if_reached ();
+#endif
+}
+
 GListModel *
 bp_list_pacer_get_model (BpListPacer *self)
 {

@@ -24,6 +24,8 @@ void         bp_list_pacer_prepare_change (BpListPacer             *self,
 void         bp_list_pacer_prepare_fill (BpListPacer *self);
 void         bp_list_pacer_reveal      (BpListPacer *self,
                                         guint        position);
+void         bp_list_pacer_scroll_to   (BpListPacer *self,
+                                        guint        position);
 gboolean     bp_list_pacer_is_complete (BpListPacer *self);
 guint        bp_list_pacer_get_n_shown (BpListPacer *self);
 

@@ -110,27 +110,6 @@ find_position (BpWindow  *self,
 }
 
 static void
-scroll_to_position (BpWindow *self,
-                    guint     position)
-{
-#if GTK_CHECK_VERSION (4, 12, 0)
-  gtk_column_view_scroll_to (self->account_list, position, NULL, GTK_LIST_SCROLL_NONE, NULL);
-#else
-  /* GTK 4.8's column view has no scroll_to(), and "list.scroll-to-item" is
-   * an action of the list view inside it, not of the column view. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->account_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      {
-        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
-        return;
-      }
-  g_warn_if_reached ();
-#endif
-}
-
-static void
 select_account (BpWindow  *self,
                 BpAccount *account)
 {
@@ -147,9 +126,7 @@ select_account (BpWindow  *self,
   self->is_reverting_selection = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->is_reverting_selection = FALSE;
-
-  if (position != GTK_INVALID_LIST_POSITION)
-    scroll_to_position (self, position);
+  bp_list_pacer_scroll_to (self->pacer, position);
 }
 
 static gboolean account_matches_search (gpointer item,
@@ -527,6 +504,10 @@ on_search_changed_cb (BpWindow       *self,
   search = (SearchChange) { self, old_text, change };
   bp_list_pacer_prepare_change (self->pacer, count_replaced_rows, &search);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  /* A new search shows its first matches. GTK keeps the account that was
+   * at the top in its place when it is still listed, which would scroll
+   * the matches before it out of sight. */
+  bp_list_pacer_scroll_to (self->pacer, 0);
   reselect_current (self);
   update_list_page (self);
 }
