@@ -18,19 +18,24 @@
  * first screenful, then another screenful each frame until GTK's 200 rows are
  * built, then all of it. A frame never builds more than a screenful of rows,
  * and the screenful the administrator looks at is drawn first. Positions are
- * the model's, so a selection made in the view is valid in the model;
- * bp_list_pacer_reveal() makes a position shown at once, before selecting or
- * scrolling to it.
+ * the model's, up to bp_list_pacer_get_n_shown(), so a selection made in the
+ * view there is valid in the model; bp_list_pacer_reveal() makes a position
+ * shown at once, before selecting or scrolling to it.
  *
  * A change that replaces the rows (a search) destroys as many as it builds,
  * and destroying the ~170 rows past the first screenful took longer than
- * building the new screenful. While the view shows its top, those rows are
- * left where they are, below the rows it shows, as leftovers: the frame that
- * answers a keystroke builds the new screenful only, and the frames after it
- * destroy the leftovers a screenful at a time while the new rows grow. They
- * are never drawn: they go as soon as the model runs short of the first
- * screenful, a position past it is revealed or the view is scrolled towards
- * them, before the next frame is laid out.
+ * building the new screenful. A pacer that keeps leftovers (the window's)
+ * leaves those rows where they are, below the rows it shows, while the view
+ * shows its top: the frame that answers a keystroke builds the new
+ * screenful only, and the frames after it destroy the leftovers a screenful
+ * at a time while the new rows grow. They are not meant to be seen: the
+ * view is kept at its top while they are there, and they go as soon as the
+ * model no longer fills the first screenful, the whole model is shown, a
+ * position past the first screenful is revealed, or the view has been
+ * scrolled towards them by the next frame's start. (A view resized or
+ * scrolled by an animation during a frame's layout could still show them in
+ * that frame.) GTK 4.12 and later build only the rows they show, and the
+ * rows past the screen cost nothing there: no pacer keeps leftovers.
  *
  * Where GTK builds only the rows it shows the pacer costs a few
  * items-changed signals a search and nothing else. */
@@ -54,6 +59,7 @@ struct _BpListPacer
   guint       size;        /* how many of the model's first items are shown; G_MAXUINT: all */
   GPtrArray  *leftovers;   /* items shown after them until their rows are destroyed */
   GtkWidget  *view;        /* weak: its frame clock paces us */
+  gboolean    keeps_leftovers;
   guint       tick_id;
   gboolean    is_first_tick;
   double      row_height;  /* as last laid out; 0 before */
@@ -233,6 +239,60 @@ drop_leftovers (BpListPacer *self,
   g_list_model_items_changed (G_LIST_MODEL (self), get_n_shown (self) + n_leftovers - n_drop, n_drop, 0);
 }
 
+/* Tells the view that of the items shown from @position on, @removed went
+ * and @added came (@n_before were shown, @n_after are). An item is in the
+ * view once only: GTK 4.8 finds a row by its item, and warns of an item
+ * twice. A leftover that comes among the items shown leaves the leftovers
+ * in the same change, together with every item shown after @position and
+ * the leftovers before it, which come back as they were: GTK keeps their
+ * rows, and gives the leftover's row to the item shown. */
+static void
+emit_shown_change (BpListPacer *self,
+                   guint        position,
+                   guint        removed,
+                   guint        added,
+                   guint        n_before,
+                   guint        n_after)
+{
+  g_autoptr(GHashTable) came = NULL;
+  g_autoptr(GPtrArray) leftovers = NULL;
+  guint n_through = 0;   /* leftovers up to the last one that came */
+  guint n_kept = 0;      /* ... of which stay leftovers */
+
+  if (self->leftovers->len > 0 && added > 0)
+    {
+      came = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+      for (guint i = position; i < position + added; i++)
+        g_hash_table_add (came, g_list_model_get_item (self->model, i));
+
+      for (guint i = 0; i < self->leftovers->len; i++)
+        if (g_hash_table_contains (came, g_ptr_array_index (self->leftovers, i)))
+          n_through = i + 1;
+    }
+
+  if (n_through == 0)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      return;
+    }
+
+  leftovers = g_ptr_array_new_full (self->leftovers->len, g_object_unref);
+  for (guint i = 0; i < self->leftovers->len; i++)
+    {
+      gpointer leftover = g_ptr_array_index (self->leftovers, i);
+
+      if (i >= n_through || !g_hash_table_contains (came, leftover))
+        g_ptr_array_add (leftovers, g_object_ref (leftover));
+      if (i < n_through && !g_hash_table_contains (came, leftover))
+        n_kept++;
+    }
+  g_ptr_array_unref (self->leftovers);
+  self->leftovers = g_steal_pointer (&leftovers);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position,
+                              n_before - position + n_through, n_after - position + n_kept);
+}
+
 static void
 set_size (BpListPacer *self,
           guint        size)
@@ -241,18 +301,18 @@ set_size (BpListPacer *self,
   guint n_now;
 
   /* Past GTK's rows the rest costs no widget: show it all, and keep showing
-   * whatever the model gains. Leftovers would come after all of it: they
-   * go first. */
+   * whatever the model gains. */
   if (size >= GTK_BUILT_ROWS)
-    {
-      drop_leftovers (self, self->leftovers->len);
-      size = G_MAXUINT;
-    }
+    size = G_MAXUINT;
+
+  /* Leftovers would come after the whole model: they go first. */
+  if (size >= g_list_model_get_n_items (self->model))
+    drop_leftovers (self, self->leftovers->len);
 
   self->size = size;
   n_now = get_n_shown (self);
   if (n_now > n_shown)
-    g_list_model_items_changed (G_LIST_MODEL (self), n_shown, 0, n_now - n_shown);
+    emit_shown_change (self, n_shown, 0, n_now - n_shown, n_shown, n_now);
   else if (n_now < n_shown)
     g_list_model_items_changed (G_LIST_MODEL (self), n_now, n_shown - n_now, 0);
 }
@@ -279,7 +339,7 @@ tick_cb (GtkWidget     *view,
 
       measure_rows (self);
       screenful = get_screenful (self);
-      /* A screenful of rows destroyed costs about a third of one built. */
+      /* A screenful of rows destroyed costs about a quarter of one built. */
       drop_leftovers (self, MIN (self->leftovers->len, screenful));
       set_size (self, self->size + screenful);
     }
@@ -313,6 +373,28 @@ restart_if_empty (BpListPacer *self)
     self->size = get_screenful (self);
 }
 
+/* Scrolls the view the least that shows @position, which it has. */
+static void
+scroll_view_to (BpListPacer *self,
+                guint        position)
+{
+  GtkWidget *list = self->view;
+
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_column_view_scroll_to (GTK_COLUMN_VIEW (list), position, NULL, GTK_LIST_SCROLL_NONE, NULL);
+#else
+  /* GTK 4.8's column view has no scroll_to(), and "list.scroll-to-item" is
+   * an action of the list view inside it. */
+  for (list = gtk_widget_get_first_child (list); list != NULL; list = gtk_widget_get_next_sibling (list))
+    if (GTK_IS_LIST_VIEW (list))
+      break;
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  else
+    g_warn_if_reached ();
+#endif
+}
+
 /* The model's change, as the view sees it: only the first self->size items
  * are shown, and the leftovers after them stay while the model still fills
  * those rows. */
@@ -338,11 +420,17 @@ model_items_changed_cb (BpListPacer *self,
                                       n_shown_before - position + n_leftovers, n_shown - position);
         }
       else if (removed == added)
-        g_list_model_items_changed (G_LIST_MODEL (self), position,
-                                    MIN (removed, n_shown - position), MIN (added, n_shown - position));
+        emit_shown_change (self, position, MIN (removed, n_shown - position), MIN (added, n_shown - position),
+                           n_shown_before, n_shown);
       else
-        g_list_model_items_changed (G_LIST_MODEL (self), position,
-                                    n_shown_before - position, n_shown - position);
+        emit_shown_change (self, position, n_shown_before - position, n_shown - position,
+                           n_shown_before, n_shown);
+
+      /* GTK keeps an item at the top in its place when the change keeps it
+       * in the first rows, further down (a new order): that would scroll
+       * the leftovers into sight. */
+      if (self->leftovers->len > 0 && n_shown > 0)
+        scroll_view_to (self, 0);
     }
 
   restart_if_empty (self);
@@ -389,8 +477,7 @@ restart_keeping_leftovers (BpListPacer *self,
   self->leftovers = g_steal_pointer (&leftovers);
   self->size = screenful;
 
-  /* Nor past GTK's rows for leftovers of leftovers (keystrokes faster than
-   * frames). */
+  /* Nor past GTK's rows for leftovers of leftovers. */
   if (screenful + self->leftovers->len > GTK_BUILT_ROWS)
     drop_leftovers (self, screenful + self->leftovers->len - GTK_BUILT_ROWS);
 
@@ -401,13 +488,14 @@ restart_keeping_leftovers (BpListPacer *self,
 /* Before a change that may replace many of the rows built (a new search, a
  * new order). GTK 4.8 builds a row for each item that comes into its first
  * 200 and destroys the row of each that leaves, about 0.3 ms a row built
- * and 0.1 ms a row destroyed on the machine of docs/performance.md. Showing
- * the first screenful only first, before the change, lets the change reach
- * a screenful of rows; the rest grows back frame by frame. While the view
- * shows its first screenful, the rows past it become leftovers, destroyed in
- * the frames after; otherwise they are destroyed now. That pays when the
- * change would replace more rows than about two screenfuls, which
- * @count_replaced says (counting no further than its @enough); without it
+ * and a quarter of that destroyed on the machine of docs/performance.md.
+ * Showing the first screenful only first, before the change, lets the
+ * change reach a screenful of rows; the rest grows back frame by frame.
+ * While the view shows its first screenful, the rows past it become
+ * leftovers, if this pacer keeps them, destroyed in the frames after;
+ * otherwise they are destroyed now. That pays when the change would replace
+ * more rows than about two screenfuls, which @count_replaced says of the
+ * model's first @n_rows (counting no further than its @enough); without it
  * every row is taken to be replaced.
  *
  * A selected item past the first screenful leaves the selection model then,
@@ -421,19 +509,27 @@ bp_list_pacer_prepare_change (BpListPacer             *self,
                               gpointer                 user_data)
 {
   guint n_rows;
+  guint n_shown;
   guint screenful;
 
   g_return_if_fail (BP_IS_LIST_PACER (self));
 
   screenful = get_screenful (self);
   n_rows = MIN (g_list_model_get_n_items (G_LIST_MODEL (self)), GTK_BUILT_ROWS);
+  n_shown = get_n_shown (self);
   if (n_rows <= screenful)
     return;
 
-  if (count_replaced != NULL && count_replaced (n_rows, 2 * screenful + 1, user_data) <= 2 * screenful)
+  /* Of the leftovers, if any, the frames to come destroy the rows anyway:
+   * only the model's rows are counted. */
+  if (count_replaced != NULL
+      && count_replaced (MIN (n_rows, n_shown), 2 * screenful + 1, user_data) <= 2 * screenful)
     return;
 
-  if (get_n_shown (self) > screenful && shows_first_rows_only (self, screenful))
+  /* Keystrokes faster than frames find the first screenful and leftovers
+   * after it: the new leftovers go before them. */
+  if (self->keeps_leftovers && n_shown >= screenful && (n_shown > screenful || self->leftovers->len > 0)
+      && shows_first_rows_only (self, screenful))
     restart_keeping_leftovers (self, screenful);
   else
     restart (self);
@@ -469,39 +565,37 @@ bp_list_pacer_reveal (BpListPacer *self,
   schedule_growth (self);
 }
 
-/* Scrolls the view to @position, shown first; nothing if the model has no
- * such position. */
+/* Scrolls the view the least that shows @position, shown first; nothing if
+ * the model has no such position. */
 void
 bp_list_pacer_scroll_to (BpListPacer *self,
                          guint        position)
 {
-  GtkWidget *list;
-
   g_return_if_fail (BP_IS_LIST_PACER (self));
 
-  list = self->view;
-  if (list == NULL || self->model == NULL || position >= g_list_model_get_n_items (self->model))
+  if (self->view == NULL || self->model == NULL || position >= g_list_model_get_n_items (self->model))
     return;
 
   bp_list_pacer_reveal (self, position);
+  scroll_view_to (self, position);
+}
+
+/* Whether a change that replaces the rows leaves those past the first
+ * screenful for the frames after it (see the top of this file). Only for a
+ * model whose items stay valid when they leave it: a tree list's rows, say,
+ * lose their item. Without effect on GTK 4.12 and later. */
+void
+bp_list_pacer_set_keeps_leftovers (BpListPacer *self,
+                                   gboolean     keeps_leftovers)
+{
+  g_return_if_fail (BP_IS_LIST_PACER (self));
 
 #if GTK_CHECK_VERSION (4, 12, 0)
-  if (GTK_IS_COLUMN_VIEW (list))
-    gtk_column_view_scroll_to (GTK_COLUMN_VIEW (list), position, NULL, GTK_LIST_SCROLL_NONE, NULL);
-  else if (GTK_IS_LIST_VIEW (list))
-    gtk_list_view_scroll_to (GTK_LIST_VIEW (list), position, GTK_LIST_SCROLL_NONE, NULL);
-#else
-  /* GTK 4.8's views have no scroll_to(), and "list.scroll-to-item" is an
-   * action of the list view, which a column view has inside it. */
-  if (GTK_IS_COLUMN_VIEW (list))
-    for (list = gtk_widget_get_first_child (list); list != NULL; list = gtk_widget_get_next_sibling (list))
-      if (GTK_IS_LIST_VIEW (list))
-        break;
-  if (list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
-  else
-    g_warn_if_reached ();
+  keeps_leftovers = FALSE;
 #endif
+  if (!keeps_leftovers)
+    drop_leftovers (self, self->leftovers->len);
+  self->keeps_leftovers = keeps_leftovers;
 }
 
 GListModel *
@@ -554,7 +648,8 @@ bp_list_pacer_init (BpListPacer *self)
   self->leftovers = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
-/* Paces @model into @view, which should show bp_list_pacer_get_model(). */
+/* Paces @model into @view, a column view, which should show
+ * bp_list_pacer_get_model(). */
 BpListPacer *
 bp_list_pacer_new (GListModel *model,
                    GtkWidget  *view)
@@ -562,7 +657,7 @@ bp_list_pacer_new (GListModel *model,
   BpListPacer *self;
 
   g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
-  g_return_val_if_fail (GTK_IS_WIDGET (view), NULL);
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), NULL);
 
   self = g_object_new (BP_TYPE_LIST_PACER, NULL);
   self->model = g_object_ref (model);

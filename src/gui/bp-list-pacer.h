@@ -28,5 +28,7 @@ void         bp_list_pacer_scroll_to   (BpListPacer *self,
                                         guint        position);
 gboolean     bp_list_pacer_is_complete (BpListPacer *self);
 guint        bp_list_pacer_get_n_shown (BpListPacer *self);
+void         bp_list_pacer_set_keeps_leftovers (BpListPacer *self,
+                                                gboolean     keeps_leftovers);
 
 G_END_DECLS

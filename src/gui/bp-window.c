@@ -1062,8 +1062,10 @@ on_selection_changed_cb (BpWindow   *self,
   if (self->is_reverting_selection || self->is_applying || self->is_asking || selected == self->current)
     return;
 
-  /* A selection lost to a filter or a removal is not a choice of the user. */
-  if (selected == NULL)
+  /* A selection lost to a filter or a removal is not a choice of the user;
+   * nor one in the rows left from before a search (bp-list-pacer.c), which
+   * a key could reach before the next frame takes them away. */
+  if (selected == NULL || gtk_single_selection_get_selected (selection) >= bp_list_pacer_get_n_shown (self->pacer))
     return;
 
   if (!self->is_modified)
@@ -1624,6 +1626,7 @@ set_store (BpWindow       *self,
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
                                               g_object_ref (GTK_FILTER (self->filter)));
   self->pacer = bp_list_pacer_new (G_LIST_MODEL (self->filtered), GTK_WIDGET (self->account_list));
+  bp_list_pacer_set_keeps_leftovers (self->pacer, TRUE);
   self->selection = gtk_single_selection_new (g_object_ref (bp_list_pacer_get_model (self->pacer)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
