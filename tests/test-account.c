@@ -230,6 +230,48 @@ make_certificate (GTimeSpan not_before_from_now,
  * the keys GLib makes, in every locale at hand, so that they sort alike
  * among themselves and among names that are not ASCII. */
 static void
+assert_search_texts (BpAccount  *account,
+                     const char *name,
+                     const char *url)
+{
+  const char * const *texts = bp_account_get_search_texts (account);
+
+  g_assert_nonnull (texts);
+  g_assert_cmpstr (texts[0], ==, name);
+  g_assert_cmpstr (texts[1], ==, url);
+  g_assert_null (texts[2]);
+}
+
+/* What a search finds an account by: its name and its Url, case-folded,
+ * kept until one of them changes. */
+static void
+test_search_texts (void)
+{
+  g_autoptr(BpAccount) account = g_object_new (BP_TYPE_SALESFORCE_ACCOUNT, NULL);
+  g_autoptr(BpAccount) read = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_search_texts (account, "", "");
+
+  bp_account_set_name (account, "Globex ÄRGER Support");
+  assert_search_texts (account, "globex ärger support", "");
+  bp_salesforce_account_set_url (BP_SALESFORCE_ACCOUNT (account), "https://Globex.My.Salesforce.com/");
+  assert_search_texts (account, "globex ärger support", "https://globex.my.salesforce.com/");
+  bp_account_set_name (account, "Initech");
+  assert_search_texts (account, "initech", "https://globex.my.salesforce.com/");
+  bp_salesforce_account_set_url (BP_SALESFORCE_ACCOUNT (account), NULL);
+  assert_search_texts (account, "initech", "");
+
+  /* Read from the store file, which holds the Url normalised. */
+  bp_salesforce_account_set_url (BP_SALESFORCE_ACCOUNT (account), "https://INITECH.my.salesforce.com");
+  object = bp_account_to_json (account);
+  read = bp_account_new_from_json (object, &error);
+  g_assert_no_error (error);
+  assert_search_texts (read, "initech", "https://initech.my.salesforce.com/");
+}
+
+static void
 test_sort_key (void)
 {
   static const char * const names[] = {
@@ -1459,6 +1501,7 @@ main (int   argc,
   g_test_add_func ("/account/url/validate", test_url_validate);
   g_test_add_func ("/account/name", test_name);
   g_test_add_func ("/account/sort-key", test_sort_key);
+  g_test_add_func ("/account/search-texts", test_search_texts);
   g_test_add_func ("/account/all-problems", test_all_problems);
   g_test_add_func ("/account/idp-login-url", test_idp_login_url);
   g_test_add_func ("/account/idp-certificate", test_idp_certificate);

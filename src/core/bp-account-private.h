@@ -28,6 +28,9 @@ BpAccount *bp_account_new_from_members    (const BpJsonMembers  *members,
  * the tests. */
 JsonObject *bp_account_peek_unknown_members (BpAccount *self);
 
+/* For a type whose own search text (add_search_texts) has changed. */
+void      bp_account_forget_search_texts (BpAccount   *self);
+
 /* Trims Unicode white space on both ends; never returns NULL. */
 char     *bp_account_strip_text          (const char  *text);
 

@@ -28,6 +28,9 @@ G_DECLARE_DERIVABLE_TYPE (BpAccount, bp_account, BP, ACCOUNT, GObject)
  *   every read-write property, the in-memory secrets and the unknown JSON members
  * @applied_over: called on a draft that replaces @saved, before it is written,
  *   so a type can update derived state (a token that now belongs elsewhere)
+ * @add_search_texts: adds the type's own texts that a search finds the account
+ *   by (a Salesforce account's Url) to @texts, as they are now; the type calls
+ *   bp_account_forget_search_texts() when one of them changes
  *
  * The base class of every account type. A type is a contained change: a
  * subclass, one line in bp_account_types_ensure() and its editor in the GUI.
@@ -52,8 +55,10 @@ struct _BpAccountClass
   BpAccount *          (*copy)             (BpAccount  *self);
   void                 (*applied_over)     (BpAccount  *self,
                                             BpAccount  *saved);
+  void                 (*add_search_texts) (BpAccount  *self,
+                                            GPtrArray  *texts);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 const char          *bp_account_get_id                (BpAccount   *self);
@@ -97,6 +102,9 @@ char                *bp_account_normalize_name        (const char  *name);
  * locale's order): compare with strcmp(). Made once until the name changes. */
 const char          *bp_account_get_name_sort_key     (BpAccount   *self);
 char                *bp_account_make_sort_key         (const char  *text);
+/* The texts a search finds the account by, case-folded: its name, then its
+ * type's own (add_search_texts). Made once until one of them changes. */
+const char * const  *bp_account_get_search_texts      (BpAccount   *self);
 
 /* The registry of account types this build supports, in display order. */
 void                 bp_account_types_ensure          (void);

@@ -783,6 +783,14 @@ bp_salesforce_account_get_secret_kinds (BpAccount *account)
   return secret_kinds;
 }
 
+/* An administrator finds an org by its My Domain as often as by its name. */
+static void
+bp_salesforce_account_add_search_texts (BpAccount *account,
+                                        GPtrArray *texts)
+{
+  g_ptr_array_add (texts, BP_SALESFORCE_ACCOUNT (account)->url);
+}
+
 /* A stored token must never be sent to another host or on behalf of another
  * app: when the draft changes Url (compared normalised), Sandbox or Consumer
  * key, its token needs to be requested again. A token requested in the draft
@@ -948,6 +956,7 @@ bp_salesforce_account_class_init (BpSalesforceAccountClass *klass)
   account_class->write_json = bp_salesforce_account_write_json;
   account_class->read_json = bp_salesforce_account_read_json;
   account_class->get_secret_kinds = bp_salesforce_account_get_secret_kinds;
+  account_class->add_search_texts = bp_salesforce_account_add_search_texts;
   account_class->applied_over = bp_salesforce_account_applied_over;
 
   /**
@@ -1105,6 +1114,7 @@ bp_salesforce_account_set_url (BpSalesforceAccount *self,
     {
       g_clear_pointer (&self->written_url, g_free);
       self->has_written_url = FALSE;
+      bp_account_forget_search_texts (BP_ACCOUNT (self));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
     }
 }

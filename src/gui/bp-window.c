@@ -290,12 +290,14 @@ describe_token (BpAccount *account)
     }
 }
 
-/* Text derived from one of an account's strings (a case-folded copy, a
- * collation key), kept on the account together with the string it was made
+/* Text derived from one of an account's strings (the collation key of its
+ * token's state), kept on the account together with the string it was made
  * from, and made again only when that string has changed. With 10,000
- * accounts a search looks at every account on each key press and a sort
- * compares each one some 14 times: deriving the text every time was most of
- * the cost of both (docs/performance.md). */
+ * accounts a sort compares each one some 14 times: deriving the text every
+ * time was most of its cost (docs/performance.md). A search uses the
+ * account's own case-folded texts (bp_account_get_search_texts()), which it
+ * forgets when they change, so that a key press does not compare each
+ * account's strings with copies to know its cache is still good. */
 typedef struct
 {
   char *source;
@@ -314,14 +316,12 @@ derived_text_free (gpointer data)
 
 typedef enum
 {
-  DERIVED_FOLDED_NAME,
-  DERIVED_FOLDED_URL,
   DERIVED_TOKEN_KEY,
   N_DERIVED
 } Derived;
 
 static const char * const derived_names[N_DERIVED] = {
-  "bp-window-folded-name", "bp-window-folded-url", "bp-window-token-key",
+  "bp-window-token-key",
 };
 
 static GQuark derived_quarks[N_DERIVED];   /* set in class_init */
@@ -386,12 +386,6 @@ make_collate_key (const char *text)
   return g_utf8_collate_key (text, -1);
 }
 
-static const char *
-get_url (BpAccount *account)
-{
-  return BP_IS_SALESFORCE_ACCOUNT (account) ? bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (account)) : "";
-}
-
 /* @text: case-folded, or NULL for no search. */
 static gboolean
 account_matches_text (BpWindow   *self,
@@ -405,10 +399,12 @@ account_matches_text (BpWindow   *self,
   if (is_unsaved (self, account))
     return TRUE;
 
-  return strstr (get_derived_text (account, DERIVED_FOLDED_NAME, bp_account_get_name (account), fold_case),
-                 text) != NULL
-         || strstr (get_type_text (account, FALSE, fold_case), text) != NULL
-         || strstr (get_derived_text (account, DERIVED_FOLDED_URL, get_url (account), fold_case), text) != NULL;
+  /* Its name and Url, and its type's name. */
+  for (const char * const *texts = bp_account_get_search_texts (account); *texts != NULL; texts++)
+    if (strstr (*texts, text) != NULL)
+      return TRUE;
+
+  return strstr (get_type_text (account, FALSE, fold_case), text) != NULL;
 }
 
 static gboolean
