@@ -689,6 +689,43 @@ test_search_and_filter (Fixture       *fixture,
   bp_test_wait_for_text (fixture->dialog, "Daily API Requests", TRUE);
 }
 
+/* A search shows its first matches, not the place the list had been
+ * scrolled to. */
+static void
+test_search_shows_first_matches (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GString) body = g_string_new ("{");
+  g_autoptr(BpLimits) limits = NULL;
+  GtkAdjustment *rows;
+  GtkWidget *entry;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (body, "%s\"Limit%03u\": {\"Max\": 100, \"Remaining\": 50}", i > 0 ? ", " : "", i);
+  g_string_append (body, "}");
+  limits = parse (body->str);
+
+  present (fixture, FALSE);
+  bp_limits_dialog_set_limits (fixture->dialog, limits);
+  wait_for_complete_list (fixture);
+  g_assert_cmpuint (n_rows (fixture), ==, 300);
+
+  rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (get_view (fixture)));
+  gtk_adjustment_set_value (rows, gtk_adjustment_get_upper (rows) / 3);
+  bp_test_spin (100);
+  g_assert_cmpfloat (gtk_adjustment_get_value (rows), >, 0);
+
+  /* Told at once, not after the entry's delay. */
+  entry = bp_test_find_widget (GTK_WIDGET (fixture->dialog), is_search_entry, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "limit1");
+  g_signal_emit_by_name (entry, "search-changed");
+  wait_for_n_rows (fixture, 100);
+  wait_for_complete_list (fixture);
+  bp_test_spin (100);
+  g_assert_cmpstr (row_name (fixture, 0, NULL), ==, "Limit100");
+  g_assert_cmpfloat (gtk_adjustment_get_value (rows), ==, 0);
+}
+
 static void
 text_read_cb (GObject      *object,
               GAsyncResult *result,
@@ -978,6 +1015,7 @@ main (int    argc,
   ADD ("usage-levels", test_usage_levels);
   ADD ("sorting", test_sorting);
   ADD ("search-and-filter", test_search_and_filter);
+  ADD ("search-shows-first-matches", test_search_shows_first_matches);
   ADD ("copy-csv", test_copy_csv);
   ADD ("thousands-separators", test_thousands_separators);
   ADD_FETCH ("fetch", test_fetch);
