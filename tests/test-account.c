@@ -224,11 +224,8 @@ make_certificate (GTimeSpan not_before_from_now,
   return pem;
 }
 
-/* Problems */
+/* Search and sort */
 
-/* bp_account_make_sort_key() makes ASCII names' keys itself: they must be
- * the keys GLib makes, in every locale at hand, so that they sort alike
- * among themselves and among names that are not ASCII. */
 static void
 assert_search_texts (BpAccount  *account,
                      const char *name,
@@ -262,15 +259,21 @@ test_search_texts (void)
   assert_search_texts (account, "initech", "https://globex.my.salesforce.com/");
   bp_salesforce_account_set_url (BP_SALESFORCE_ACCOUNT (account), NULL);
   assert_search_texts (account, "initech", "");
+  /* Through the properties, as the store saves a draft over its account. */
+  g_object_set (account, "name", "Umbrella", "url", "https://Umbrella.my.salesforce.com/", NULL);
+  assert_search_texts (account, "umbrella", "https://umbrella.my.salesforce.com/");
 
   /* Read from the store file, which holds the Url normalised. */
   bp_salesforce_account_set_url (BP_SALESFORCE_ACCOUNT (account), "https://INITECH.my.salesforce.com");
   object = bp_account_to_json (account);
   read = bp_account_new_from_json (object, &error);
   g_assert_no_error (error);
-  assert_search_texts (read, "initech", "https://initech.my.salesforce.com/");
+  assert_search_texts (read, "umbrella", "https://initech.my.salesforce.com/");
 }
 
+/* bp_account_make_sort_key() makes ASCII names' keys itself: they must be
+ * the keys GLib makes, in every locale at hand, so that they sort alike
+ * among themselves and among names that are not ASCII. */
 static void
 test_sort_key (void)
 {
@@ -302,6 +305,8 @@ test_sort_key (void)
   setlocale (LC_ALL, saved);
   g_assert_cmpuint (n_tried, >, 0);
 }
+
+/* Problems */
 
 static void
 test_problems (void)

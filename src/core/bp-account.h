@@ -22,7 +22,8 @@ G_DECLARE_DERIVABLE_TYPE (BpAccount, bp_account, BP, ACCOUNT, GObject)
  * @validate: adds the problems of the type's own properties to @problems
  * @write_json: writes the type's own members into @object
  * @read_json: reads the type's own members from @members into the account made
- *   for it, which nobody holds yet (no need to notify); fails on wrong types
+ *   for it, which nobody holds yet (no need to notify, nor to forget derived
+ *   texts such as the search texts); fails on wrong types
  * @get_secret_kinds: every keyring item kind an account of this type may own
  * @copy: returns a detached copy with the same id (a draft); the default copies
  *   every read-write property, the in-memory secrets and the unknown JSON members
@@ -103,7 +104,8 @@ char                *bp_account_normalize_name        (const char  *name);
 const char          *bp_account_get_name_sort_key     (BpAccount   *self);
 char                *bp_account_make_sort_key         (const char  *text);
 /* The texts a search finds the account by, case-folded: its name, then its
- * type's own (add_search_texts). Made once until one of them changes. */
+ * type's own (add_search_texts). Made once, and valid until one of them
+ * changes (transfer none). */
 const char * const  *bp_account_get_search_texts      (BpAccount   *self);
 
 /* The registry of account types this build supports, in display order. */

@@ -294,10 +294,7 @@ describe_token (BpAccount *account)
  * token's state), kept on the account together with the string it was made
  * from, and made again only when that string has changed. With 10,000
  * accounts a sort compares each one some 14 times: deriving the text every
- * time was most of its cost (docs/performance.md). A search uses the
- * account's own case-folded texts (bp_account_get_search_texts()), which it
- * forgets when they change, so that a key press does not compare each
- * account's strings with copies to know its cache is still good. */
+ * time was most of its cost (docs/performance.md). */
 typedef struct
 {
   char *source;
@@ -386,7 +383,10 @@ make_collate_key (const char *text)
   return g_utf8_collate_key (text, -1);
 }
 
-/* @text: case-folded, or NULL for no search. */
+/* @text: case-folded, or NULL for no search. The account keeps its own
+ * case-folded texts (bp_account_get_search_texts()) and forgets them when
+ * they change: a key press reads them without comparing each account's
+ * strings with copies to know a cache of ours is still good. */
 static gboolean
 account_matches_text (BpWindow   *self,
                       BpAccount  *account,
@@ -399,7 +399,8 @@ account_matches_text (BpWindow   *self,
   if (is_unsaved (self, account))
     return TRUE;
 
-  /* Its name and Url, and its type's name. */
+  /* Its own search texts (its name, a Salesforce account's Url), then its
+   * type's name. */
   for (const char * const *texts = bp_account_get_search_texts (account); *texts != NULL; texts++)
     if (strstr (*texts, text) != NULL)
       return TRUE;
