@@ -392,8 +392,8 @@ refilter (BpLimitsDialog *self)
   bp_list_pacer_prepare_change (self->pacer, NULL, NULL);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   expand_matching_parents (self);
-  /* A new search shows its first matches, not the place GTK keeps for a
-   * limit that was at the top and is still listed. */
+  /* A new search shows its first matches, not the place the list had been
+   * scrolled to. */
   bp_list_pacer_scroll_to (self->pacer, 0);
   update_page (self);
 }

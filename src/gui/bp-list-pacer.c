@@ -281,9 +281,10 @@ emit_shown_change (BpListPacer *self,
     {
       gpointer leftover = g_ptr_array_index (self->leftovers, i);
 
-      if (i >= n_through || !g_hash_table_contains (came, leftover))
-        g_ptr_array_add (leftovers, g_object_ref (leftover));
-      if (i < n_through && !g_hash_table_contains (came, leftover))
+      if (i < n_through && g_hash_table_contains (came, leftover))
+        continue;
+      g_ptr_array_add (leftovers, g_object_ref (leftover));
+      if (i < n_through)
         n_kept++;
     }
   g_ptr_array_unref (self->leftovers);

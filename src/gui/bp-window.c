@@ -290,64 +290,56 @@ describe_token (BpAccount *account)
     }
 }
 
-/* Text derived from one of an account's strings (the collation key of its
- * token's state), kept on the account together with the string it was made
- * from, and made again only when that string has changed. With 10,000
- * accounts a sort compares each one some 14 times: deriving the text every
- * time was most of its cost (docs/performance.md). */
+/* The collation key of an account's token state, kept on the account
+ * together with the text it was made from, and made again only when that
+ * text has changed. With 10,000 accounts a sort compares each one some 14
+ * times: making the key every time was most of its cost
+ * (docs/performance.md). */
 typedef struct
 {
   char *source;
-  char *derived;
-} DerivedText;
+  char *key;
+} TokenSortKey;
 
 static void
-derived_text_free (gpointer data)
+token_sort_key_free (gpointer data)
 {
-  DerivedText *text = data;
+  TokenSortKey *key = data;
 
-  g_free (text->source);
-  g_free (text->derived);
-  g_free (text);
+  g_free (key->source);
+  g_free (key->key);
+  g_free (key);
 }
 
-typedef enum
+static GQuark token_sort_key_quark;   /* set in class_init */
+
+/* What g_utf8_collate() compares. */
+static char *
+make_collate_key (const char *text)
 {
-  DERIVED_TOKEN_KEY,
-  N_DERIVED
-} Derived;
-
-static const char * const derived_names[N_DERIVED] = {
-  "bp-window-token-key",
-};
-
-static GQuark derived_quarks[N_DERIVED];   /* set in class_init */
+  return g_utf8_collate_key (text, -1);
+}
 
 static const char *
-get_derived_text (BpAccount   *account,
-                  Derived      what,
-                  const char  *source,
-                  char      *(*derive) (const char *source))
+get_token_sort_key (BpAccount *account)
 {
-  GQuark quark = derived_quarks[what];
-  DerivedText *text = g_object_get_qdata (G_OBJECT (account), quark);
+  const char *source = describe_token (account);
+  TokenSortKey *key = g_object_get_qdata (G_OBJECT (account), token_sort_key_quark);
 
-  if (source == NULL)
-    source = "";
-
-  if (text == NULL || strcmp (text->source, source) != 0)
+  if (key == NULL || strcmp (key->source, source) != 0)
     {
-      text = g_new (DerivedText, 1);
-      text->source = g_strdup (source);
-      text->derived = derive (source);
-      g_object_set_qdata_full (G_OBJECT (account), quark, text, derived_text_free);
+      key = g_new (TokenSortKey, 1);
+      key->source = g_strdup (source);
+      key->key = make_collate_key (source);
+      g_object_set_qdata_full (G_OBJECT (account), token_sort_key_quark, key, token_sort_key_free);
     }
 
-  return text->derived;
+  return key->key;
 }
 
-/* The same for the type name, which belongs to the class (and is translated
- * on every call): one text per account type for the whole process. */
+/* A text derived from the type name, which belongs to the class (and is
+ * translated on every call): one text per account type for the whole
+ * process. */
 static const char *
 get_type_text (BpAccount  *account,
                gboolean    as_sort_key,
@@ -374,13 +366,6 @@ static char *
 fold_case (const char *text)
 {
   return g_utf8_casefold (text, -1);
-}
-
-/* What g_utf8_collate() compares. */
-static char *
-make_collate_key (const char *text)
-{
-  return g_utf8_collate_key (text, -1);
 }
 
 /* @text: case-folded, or NULL for no search. The account keeps its own
@@ -749,8 +734,7 @@ compare_token_cb (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
-  return strcmp (get_derived_text ((BpAccount *) a, DERIVED_TOKEN_KEY, describe_token ((BpAccount *) a), make_collate_key),
-                 get_derived_text ((BpAccount *) b, DERIVED_TOKEN_KEY, describe_token ((BpAccount *) b), make_collate_key));
+  return strcmp (get_token_sort_key ((BpAccount *) a), get_token_sort_key ((BpAccount *) b));
 }
 
 static void
@@ -1746,8 +1730,7 @@ bp_window_class_init (BpWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  for (guint i = 0; i < N_DERIVED; i++)
-    derived_quarks[i] = g_quark_from_static_string (derived_names[i]);
+  token_sort_key_quark = g_quark_from_static_string ("bp-window-token-sort-key");
 
   g_type_ensure (BP_TYPE_ACCOUNT);
 
