@@ -508,7 +508,7 @@ def bad_input(context):
     check("PRIVATE KEY" not in context.store.text(), "the private key is in the store file")
 
 
-@scenario(5, "Unsaved changes: select another account, Discard")
+@scenario(5, "Unsaved changes: select another account, Discard; Quit asks too")
 def unsaved_changes(context):
     app = context.start_app()
     first = add_account(context, app, Account("Production", consumer_key="3MVG9E2E.production"))
@@ -533,7 +533,23 @@ def unsaved_changes(context):
     check(not ui.is_sensitive(button(app.window, "Apply")), "Apply is sensitive after Discard")
     check_equal(context.store.account_named("Production").get("consumer-key"), first["consumer-key"],
                 "the stored Consumer key of Production")
-    app.close()
+
+    # Quit (Ctrl+Q) asks too, as the close button does: Keep Editing keeps
+    # the window and the edit, Apply saves it and then quits.
+    ui.set_text(field(app, "Consumer key"), "3MVG9E2E.quit")
+    ui.wait_until(lambda: ui.is_sensitive(button(app.window, "Apply")), "Apply to become sensitive")
+    ui.press("q", ["ctrl"])
+    question = app.wait_frame("Apply the changes to “Production”?")
+    ui.click(button(question, "Keep Editing"))
+    app.wait_closed(question)
+    app.check_alive()
+    check_equal(text_of(app, "Consumer key"), "3MVG9E2E.quit", "the Consumer key after Keep Editing")
+    ui.press("q", ["ctrl"])
+    question = app.wait_frame("Apply the changes to “Production”?")
+    ui.click(button(question, "Apply"))
+    app.wait_exit("Apply in the question Quit asked")
+    check_equal(context.store.account_named("Production").get("consumer-key"), "3MVG9E2E.quit",
+                "the stored Consumer key of Production after Quit and Apply")
 
 
 @scenario(6, "Delete with confirmation: list, file, keyring, revoke")

@@ -336,11 +336,14 @@ class App:
             # its exit tells.
             if "disconnected" not in error.message and "no longer exists" not in error.message:
                 raise
+        self.wait_exit("closing its window", timeout)
+
+    def wait_exit(self, after, timeout=10):
+        """Waits for the application to exit, with status 0, after what @after says."""
         try:
             status = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise ui.UIError("the application did not quit within %d s of closing its window"
-                             % timeout)
+            raise ui.UIError("the application did not quit within %d s of %s" % (timeout, after))
         self._log.close()
         if status != 0:
             raise ui.UIError("the application exited with status %d; its log:\n%s"
