@@ -546,6 +546,44 @@ test_draft_fills_fields (Fixture       *fixture,
   g_assert_false (bp_account_editor_get_has_errors (fixture->editor));
 }
 
+static gboolean
+is_secret_shown (Fixture *fixture)
+{
+  GtkEditable *secret = get_entry (fixture, "Consumer secret");
+
+  return gtk_text_get_visibility (GTK_TEXT (gtk_editable_get_delegate (secret)));
+}
+
+/* A consumer secret revealed with the peek icon is covered again when the
+ * form shows another draft: the next account's, or a fresh one after Apply
+ * or Cancel, is only shown by another click. */
+static void
+test_secret_hidden_for_each_draft (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(BpSalesforceAccount) first = bp_salesforce_account_new ();
+  g_autoptr(BpSalesforceAccount) second = bp_salesforce_account_new ();
+  GtkEditable *secret = get_entry (fixture, "Consumer secret");
+
+  bp_salesforce_account_set_consumer_secret (first, "first secret");
+  bp_salesforce_account_set_consumer_secret (second, "second secret");
+  bp_account_editor_set_draft (fixture->editor, BP_ACCOUNT (first));
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (secret));
+  g_assert_false (is_secret_shown (fixture));
+
+  /* What the peek icon does. */
+  gtk_text_set_visibility (GTK_TEXT (gtk_editable_get_delegate (secret)), TRUE);
+  g_assert_true (is_secret_shown (fixture));
+
+  bp_account_editor_set_draft (fixture->editor, BP_ACCOUNT (second));
+  g_assert_cmpstr (gtk_editable_get_text (secret), ==, "second secret");
+  g_assert_false (is_secret_shown (fixture));
+
+  gtk_text_set_visibility (GTK_TEXT (gtk_editable_get_delegate (secret)), TRUE);
+  bp_account_editor_set_draft (fixture->editor, NULL);
+  g_assert_false (is_secret_shown (fixture));
+}
+
 static void
 test_accessible_labels (Fixture       *fixture,
                         gconstpointer  data)
@@ -944,6 +982,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/salesforce-editor/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("fields-write-draft", test_fields_write_draft);
   ADD ("draft-fills-fields", test_draft_fills_fields);
+  ADD ("secret-hidden-for-each-draft", test_secret_hidden_for_each_draft);
   ADD ("accessible-labels", test_accessible_labels);
   ADD ("inline-validation", test_inline_validation);
   ADD ("unique-name", test_unique_name);

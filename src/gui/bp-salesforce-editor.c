@@ -488,6 +488,17 @@ idp_login_url_changed_cb (BpSalesforceEditor *self)
 
 /* Draft and accounts */
 
+/* Covers a consumer secret the administrator revealed. GtkPasswordEntry has
+ * no call of its own for it; its peek icon follows its text's visibility. */
+static void
+hide_consumer_secret (BpSalesforceEditor *self)
+{
+  GtkEditable *text = gtk_editable_get_delegate (self->consumer_secret_entry);
+
+  if (GTK_IS_TEXT (text))
+    gtk_text_set_visibility (GTK_TEXT (text), FALSE);
+}
+
 static void
 set_draft (BpSalesforceEditor  *self,
            BpSalesforceAccount *draft)
@@ -500,9 +511,11 @@ set_draft (BpSalesforceEditor  *self,
 
   g_set_object (&self->draft, draft);
 
-  /* A new draft: nothing of it was edited yet. */
+  /* A new draft: nothing of it was edited yet, and its secret is not shown
+   * because another account's was (another account, Apply, Cancel). */
   g_hash_table_remove_all (self->touched);
   self->reveals_all_problems = FALSE;
+  hide_consumer_secret (self);
 
   if (self->draft != NULL)
     g_signal_connect_object (self->draft, "notify", G_CALLBACK (draft_notify_cb), self,
