@@ -606,6 +606,54 @@ test_clear (Fixture       *fixture,
   g_assert_false (gtk_widget_is_sensitive (get_button (fixture, "Clear")));
 }
 
+/* Whether every character of the text area is laid out without the
+ * hyphens Pango puts where it breaks a word. */
+static gboolean
+is_all_unhyphenated (Fixture *fixture)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (get_text_view (fixture));
+  GtkTextIter iter;
+
+  for (gtk_text_buffer_get_start_iter (buffer, &iter); !gtk_text_iter_is_end (&iter);
+       gtk_text_iter_forward_char (&iter))
+    {
+      g_autoptr(GSList) tags = gtk_text_iter_get_tags (&iter);
+      gboolean is_unhyphenated = FALSE;
+
+      for (GSList *l = tags; l != NULL; l = l->next)
+        {
+          gboolean inserts;
+          gboolean is_set;
+
+          g_object_get (l->data, "insert-hyphens", &inserts, "insert-hyphens-set", &is_set, NULL);
+          is_unhyphenated |= is_set && !inserts;
+        }
+      if (!is_unhyphenated)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Base64 breaks anywhere: the lines must not show hyphens that are not in
+ * the certificate, whether it was set, pasted or typed. */
+static void
+test_no_hyphens_at_breaks (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *pem = make_pem ("SelfSignedCert_Unhyphenated");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (get_text_view (fixture));
+
+  bp_certificate_field_set_text (fixture->field, pem);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), >, 0);
+  g_assert_true (is_all_unhyphenated (fixture));
+
+  type_over (fixture, "MIIC");
+  gtk_text_buffer_insert_at_cursor (buffer, "AbCd", -1);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 8);
+  g_assert_true (is_all_unhyphenated (fixture));
+}
+
 static void
 test_typed_text_normalised_on_focus_out (Fixture       *fixture,
                                          gconstpointer  data)
@@ -764,6 +812,7 @@ main (int   argc,
   ADD ("paste-garbage", test_paste_garbage);
   ADD ("two-certificates", test_two_certificates);
   ADD ("clear", test_clear);
+  ADD ("no-hyphens-at-breaks", test_no_hyphens_at_breaks);
   ADD ("typed-text-normalised-on-focus-out", test_typed_text_normalised_on_focus_out);
   ADD ("open-der-file", test_open_der_file);
   ADD ("validity", test_validity);

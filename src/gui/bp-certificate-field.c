@@ -40,6 +40,8 @@ struct _BpCertificateField
   GtkLabel             *fingerprint_label;
 
   GtkTextBuffer        *buffer;
+  /* Over all the text: see buffer_changed_cb(). */
+  GtkTextTag           *unhyphenated;
 
   /* The text held, its certificate when it parses, or why it does not. */
   char                 *text;
@@ -406,6 +408,14 @@ static void
 buffer_changed_cb (BpCertificateField *self,
                    GtkTextBuffer      *buffer)
 {
+  GtkTextIter start;
+  GtkTextIter end;
+
+  /* Base64 has no spaces, so its lines break anywhere, and Pango marks a
+   * break inside a word with a hyphen that is not in the certificate. */
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_apply_tag (buffer, self->unhyphenated, &start, &end);
+
   if (self->is_setting_buffer)
     return;
 
@@ -969,6 +979,7 @@ bp_certificate_field_init (BpCertificateField *self)
   self->text = g_strdup ("");
   self->cancellable = g_cancellable_new ();
   self->buffer = gtk_text_view_get_buffer (self->text_view);
+  self->unhyphenated = gtk_text_buffer_create_tag (self->buffer, NULL, "insert-hyphens", FALSE, NULL);
 
   g_signal_connect_object (self->buffer, "changed",
                            G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
