@@ -118,7 +118,7 @@ on_browser_error_changed_cb (BpTokenDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->browser_error_label), error != NULL);
   if (error != NULL)
     gtk_label_set_text (self->browser_error_label,
-                        _("No browser could be opened. Copy the link below and open it in a browser on this computer."));
+                        _("No browser could be opened. Copy the link above and open it in a browser on this computer."));
 }
 
 static void

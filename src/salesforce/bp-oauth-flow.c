@@ -825,10 +825,10 @@ attempt_timed_out_cb (gpointer user_data)
   g_clear_pointer (&attempt->timeout_source, g_source_unref);
   attempt_end (task, NULL,
                g_error_new (BP_ERROR, BP_ERROR_TIMED_OUT,
-                            ngettext ("The browser did not come back within %u second. Press Request "
-                                      "token to try again.",
-                                      "The browser did not come back within %u seconds. Press Request "
-                                      "token to try again.",
+                            ngettext ("The browser did not come back within %u second. Try again "
+                                      "when you are ready to sign in.",
+                                      "The browser did not come back within %u seconds. Try again "
+                                      "when you are ready to sign in.",
                                       attempt->flow->timeout_seconds),
                             attempt->flow->timeout_seconds));
 
