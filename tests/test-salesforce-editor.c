@@ -661,6 +661,7 @@ test_inline_validation (Fixture       *fixture,
 
   /* A new draft has errors (no name, no login URL) but shows none yet. */
   g_assert_true (bp_account_editor_get_has_errors (fixture->editor));
+  g_assert_false (bp_account_editor_get_shows_errors (fixture->editor));
   g_assert_null (find_label (fixture, name_error));
 
   /* The first edit of a field shows its problem under it. */
@@ -676,6 +677,7 @@ test_inline_validation (Fixture       *fixture,
   /* ...and only its own: Name was not edited. */
   g_assert_null (find_label (fixture, name_error));
   g_assert_true (bp_account_editor_get_has_errors (fixture->editor));
+  g_assert_true (bp_account_editor_get_shows_errors (fixture->editor));
 
   /* Fixing the other errors leaves the Url's. */
   type_into (fixture, "Name", "New account");
@@ -686,6 +688,7 @@ test_inline_validation (Fixture       *fixture,
   n_notifies = fixture->n_has_errors_notifies;
   type_into (fixture, "Url", ACME_URL);
   g_assert_false (bp_account_editor_get_has_errors (fixture->editor));
+  g_assert_false (bp_account_editor_get_shows_errors (fixture->editor));
   g_assert_cmpuint (fixture->n_has_errors_notifies, ==, n_notifies + 1);
   g_assert_null (find_label (fixture, url_error));
   g_assert_false (gtk_widget_has_css_class (url_entry, "error"));
@@ -699,6 +702,7 @@ test_inline_validation (Fixture       *fixture,
   g_assert_false (gtk_widget_has_css_class (label, "error"));
   g_assert_true (gtk_widget_has_css_class (url_entry, "warning"));
   g_assert_false (bp_account_editor_get_has_errors (fixture->editor));
+  g_assert_false (bp_account_editor_get_shows_errors (fixture->editor));
 
   /* The Url that was typed tells about the Sandbox checkbox too. */
   type_into (fixture, "Url", "https://acme--uat.sandbox.my.salesforce.com/");
@@ -711,6 +715,15 @@ test_inline_validation (Fixture       *fixture,
   type_into (fixture, "Name", "");
   g_assert_nonnull (find_label (fixture, name_error));
   g_assert_true (bp_account_editor_get_has_errors (fixture->editor));
+  g_assert_true (bp_account_editor_get_shows_errors (fixture->editor));
+
+  /* Another draft's errors are hidden again until its fields are edited. */
+  set_new_draft (fixture);
+  g_assert_true (bp_account_editor_get_has_errors (fixture->editor));
+  g_assert_false (bp_account_editor_get_shows_errors (fixture->editor));
+  bp_account_editor_focus_first_error (fixture->editor);
+  g_assert_true (bp_account_editor_get_shows_errors (fixture->editor));
+  g_assert_nonnull (find_label (fixture, name_error));
 }
 
 static void

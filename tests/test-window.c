@@ -469,10 +469,22 @@ test_validation_blocks_apply (Fixture       *fixture,
   bp_salesforce_account_set_url (draft, "http://example.com");
   bp_test_spin (50);
   g_assert_true (bp_account_editor_get_has_errors (get_editor (fixture)));
-  g_assert_false (button_sensitive (fixture, "win.apply"));
   g_assert_true (button_sensitive (fixture, "win.cancel-changes"));
 
-  /* Ctrl+S with an error takes the administrator to it instead of saving. */
+  /* Nothing was typed into the Url, so its error is not on show: Apply is
+   * not greyed out for a reason nobody can see. Pressed, it shows the error
+   * and takes the administrator to it instead of saving; then it is greyed
+   * out, the reason beside the field. */
+  g_assert_false (bp_account_editor_get_shows_errors (get_editor (fixture)));
+  g_assert_true (button_sensitive (fixture, "win.apply"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
+  bp_test_spin (50);
+  g_assert_true (bp_account_editor_get_shows_errors (get_editor (fixture)));
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+  g_assert_cmpstr (bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (fixture->store, "Production"))),
+                   ==, "https://acme.my.salesforce.com/");
+
+  /* Ctrl+S while the error is on show takes the administrator to it too. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
   bp_test_spin (50);
   g_assert_cmpstr (bp_salesforce_account_get_url (BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (fixture->store, "Production"))),

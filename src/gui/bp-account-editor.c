@@ -26,6 +26,11 @@ bp_account_editor_default_init (BpAccountEditorInterface *iface)
     g_param_spec_boolean ("has-errors", NULL, NULL,
                           FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_interface_install_property (iface,
+    g_param_spec_boolean ("shows-errors", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 }
 
 BpAccount *
@@ -59,6 +64,17 @@ bp_account_editor_get_has_errors (BpAccountEditor *self)
 
   g_object_get (self, "has-errors", &has_errors, NULL);
   return has_errors;
+}
+
+gboolean
+bp_account_editor_get_shows_errors (BpAccountEditor *self)
+{
+  gboolean shows_errors = FALSE;
+
+  g_return_val_if_fail (BP_IS_ACCOUNT_EDITOR (self), FALSE);
+
+  g_object_get (self, "shows-errors", &shows_errors, NULL);
+  return shows_errors;
 }
 
 void

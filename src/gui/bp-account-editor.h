@@ -19,14 +19,17 @@ G_DECLARE_INTERFACE (BpAccountEditor, bp_account_editor, BP, ACCOUNT_EDITOR, Gtk
  * The Properties form of one account type. The window owns the draft (a copy
  * from bp_account_copy()) and hands it over through the "draft" property; the
  * editor changes the draft as the administrator types, validates it against
- * "accounts" (for unique names) and tells through "has-errors" whether Apply
- * may be pressed. Problems of a field show once that field was edited, or all
- * of them after focus_first_error().
+ * "accounts" (for unique names) and tells through "has-errors" whether the
+ * draft may be saved. Problems of a field show once that field was edited, or
+ * all of them after focus_first_error(); "shows-errors" tells whether an error
+ * is on show. Apply is insensitive only then: pressed while the errors are
+ * still hidden (a new account's empty required fields), it reveals them.
  *
  * Properties every editor implements:
- *   "draft"      BpAccount*, read-write, may be NULL
- *   "accounts"   GListModel* of saved BpAccount, read-write
- *   "has-errors" gboolean, read-only, notified on change
+ *   "draft"        BpAccount*, read-write, may be NULL
+ *   "accounts"     GListModel* of saved BpAccount, read-write
+ *   "has-errors"   gboolean, read-only, notified on change
+ *   "shows-errors" gboolean, read-only, notified on change
  */
 struct _BpAccountEditorInterface
 {
@@ -40,6 +43,7 @@ BpAccount       *bp_account_editor_get_draft             (BpAccountEditor *self)
 void             bp_account_editor_set_draft             (BpAccountEditor *self,
                                                           BpAccount       *draft);
 gboolean         bp_account_editor_get_has_errors        (BpAccountEditor *self);
+gboolean         bp_account_editor_get_shows_errors      (BpAccountEditor *self);
 void             bp_account_editor_focus_name            (BpAccountEditor *self);
 void             bp_account_editor_focus_first_error     (BpAccountEditor *self);
 

@@ -78,6 +78,7 @@ struct _BpSalesforceEditor
   GHashTable          *touched;
   gboolean             reveals_all_problems;
   gboolean             has_errors;
+  gboolean             shows_errors;
 
   /* Set while the fields are filled from the draft: those are no edits. */
   gboolean             is_syncing;
@@ -94,6 +95,7 @@ enum {
   PROP_DRAFT,
   PROP_ACCOUNTS,
   PROP_HAS_ERRORS,
+  PROP_SHOWS_ERRORS,
   N_PROPS
 };
 
@@ -236,14 +238,25 @@ show_problem (BpSalesforceEditor *self,
 }
 
 static void
-set_has_errors (BpSalesforceEditor *self,
-                gboolean            has_errors)
+set_errors (BpSalesforceEditor *self,
+            gboolean            has_errors,
+            gboolean            shows_errors)
 {
-  if (self->has_errors == has_errors)
-    return;
+  g_object_freeze_notify (G_OBJECT (self));
 
-  self->has_errors = has_errors;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_ERRORS]);
+  if (self->has_errors != has_errors)
+    {
+      self->has_errors = has_errors;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_ERRORS]);
+    }
+
+  if (self->shows_errors != shows_errors)
+    {
+      self->shows_errors = shows_errors;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWS_ERRORS]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* Cheap enough to run on every key press. Not while the fields are being
@@ -252,6 +265,8 @@ set_has_errors (BpSalesforceEditor *self,
 static void
 validate (BpSalesforceEditor *self)
 {
+  gboolean shows_errors = FALSE;
+
   if (self->is_syncing)
     return;
 
@@ -268,9 +283,10 @@ validate (BpSalesforceEditor *self)
         problem = bp_problems_find (self->problems, fields[field].property);
 
       show_problem (self, field, problem);
+      shows_errors |= problem != NULL && problem->severity == BP_SEVERITY_ERROR;
     }
 
-  set_has_errors (self, self->problems != NULL && bp_problems_has_errors (self->problems));
+  set_errors (self, self->problems != NULL && bp_problems_has_errors (self->problems), shows_errors);
 }
 
 /* From the draft to the fields */
@@ -723,6 +739,10 @@ bp_salesforce_editor_get_property (GObject    *object,
       g_value_set_boolean (value, self->has_errors);
       break;
 
+    case PROP_SHOWS_ERRORS:
+      g_value_set_boolean (value, self->shows_errors);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -770,9 +790,11 @@ bp_salesforce_editor_class_init (BpSalesforceEditorClass *klass)
   g_object_class_override_property (object_class, PROP_DRAFT, "draft");
   g_object_class_override_property (object_class, PROP_ACCOUNTS, "accounts");
   g_object_class_override_property (object_class, PROP_HAS_ERRORS, "has-errors");
+  g_object_class_override_property (object_class, PROP_SHOWS_ERRORS, "shows-errors");
   properties[PROP_DRAFT] = g_object_class_find_property (object_class, "draft");
   properties[PROP_ACCOUNTS] = g_object_class_find_property (object_class, "accounts");
   properties[PROP_HAS_ERRORS] = g_object_class_find_property (object_class, "has-errors");
+  properties[PROP_SHOWS_ERRORS] = g_object_class_find_property (object_class, "shows-errors");
 
   /**
    * BpSalesforceEditor::request-token:

@@ -231,10 +231,13 @@ compute_is_modified (BpWindow *self)
 static void
 update_actions (BpWindow *self)
 {
-  gboolean has_errors = self->editor != NULL && bp_account_editor_get_has_errors (self->editor);
+  /* Insensitive only while an error is on show, next to its field: with the
+   * errors still hidden, Apply reveals them (apply_activated_cb()), so that it
+   * is never greyed out for a reason nobody can see. */
+  gboolean shows_errors = self->editor != NULL && bp_account_editor_get_shows_errors (self->editor);
   gboolean can_change = self->is_modified && !self->is_applying;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply", can_change && !has_errors);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply", can_change && !shows_errors);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-changes", can_change);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-account",
                                  self->current != NULL && !self->is_applying);
@@ -894,9 +897,9 @@ draft_changed_cb (BpWindow   *self,
 }
 
 static void
-editor_has_errors_changed_cb (BpWindow        *self,
-                              GParamSpec      *pspec,
-                              BpAccountEditor *editor)
+editor_errors_changed_cb (BpWindow        *self,
+                          GParamSpec      *pspec,
+                          BpAccountEditor *editor)
 {
   update_actions (self);
 }
@@ -948,7 +951,7 @@ set_editor_for (BpWindow  *self,
 
   if (self->editor != NULL)
     {
-      g_signal_handlers_disconnect_by_func (self->editor, editor_has_errors_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->editor, editor_errors_changed_cb, self);
       gtk_scrolled_window_set_child (self->editor_scroller, NULL);
       self->editor = NULL;
       self->editor_type = G_TYPE_INVALID;
@@ -962,8 +965,8 @@ set_editor_for (BpWindow  *self,
   gtk_widget_add_css_class (GTK_WIDGET (self->editor), "bp-properties");
   gtk_scrolled_window_set_child (self->editor_scroller, GTK_WIDGET (self->editor));
   bp_window_salesforce_attach_editor (self, self->editor);
-  g_signal_connect_object (self->editor, "notify::has-errors",
-                           G_CALLBACK (editor_has_errors_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "notify::shows-errors",
+                           G_CALLBACK (editor_errors_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* Shows @account (saved, or the unsaved draft) in the pane, on a fresh draft. */
