@@ -502,6 +502,49 @@ test_validation_blocks_apply (Fixture       *fixture,
   g_assert_false (button_sensitive (fixture, "win.apply"));
 }
 
+static gboolean
+is_label_with_part (GtkWidget     *widget,
+                    gconstpointer  part)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL;
+}
+
+/* A new account's empty required field: Apply is not greyed out for an error
+ * nobody can see; pressed, it shows the error, whole, below the fold of the
+ * pane where the field is, and saves nothing. */
+static void
+test_apply_shows_hidden_problem (Fixture       *fixture,
+                                 gconstpointer  contents)
+{
+  const char *part = "Enter the Identity provider initiated login URL";
+  GtkWidget *message;
+  GtkWidget *viewport;
+  graphene_rect_t bounds;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-account", NULL);
+  bp_test_wait_for (bp_test_toplevel_shown, GSIZE_TO_POINTER (BP_TYPE_TYPES_DIALOG));
+  gtk_widget_activate_action (GTK_WIDGET (bp_test_find_toplevel (BP_TYPE_TYPES_DIALOG)), "types.add", NULL);
+  bp_test_wait_for_text (fixture->window, "New Salesforce.com account", TRUE);
+  bp_test_spin (50);
+
+  g_assert_true (bp_account_editor_get_has_errors (get_editor (fixture)));
+  g_assert_false (bp_account_editor_get_shows_errors (get_editor (fixture)));
+  g_assert_true (button_sensitive (fixture, "win.apply"));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.apply", NULL);
+  bp_test_wait_for_text_part (fixture->window, part);
+  bp_test_spin (300);
+  g_assert_false (button_sensitive (fixture, "win.apply"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 0);
+
+  message = bp_test_find_widget (GTK_WIDGET (fixture->window), is_label_with_part, part);
+  viewport = gtk_widget_get_ancestor (message, GTK_TYPE_VIEWPORT);
+  g_assert_nonnull (viewport);
+  g_assert_true (gtk_widget_compute_bounds (message, viewport, &bounds));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (viewport));
+}
+
 static void
 test_unsaved_changes_question (Fixture       *fixture,
                                gconstpointer  contents)
@@ -1225,6 +1268,7 @@ main (int   argc,
   ADD ("/window/types-dialog-escape-cancels", two_accounts, test_types_dialog_escape_cancels);
   ADD ("/window/cancel-restores-saved-values", two_accounts, test_cancel_restores_saved_values);
   ADD ("/window/validation-blocks-apply", two_accounts, test_validation_blocks_apply);
+  ADD ("/window/apply-shows-hidden-problem", NULL, test_apply_shows_hidden_problem);
   ADD ("/window/unsaved-changes-question", two_accounts, test_unsaved_changes_question);
   ADD ("/window/delete-with-confirmation", two_accounts, test_delete_with_confirmation);
   ADD ("/window/search-filters", two_accounts, test_search_filters);

@@ -77,6 +77,10 @@ struct _BpSalesforceEditor
   GPtrArray           *problems;
   GHashTable          *touched;
   gboolean             reveals_all_problems;
+  /* focus_first_error()'s field, scrolled into view with its problem. */
+  Field                field_to_reveal;
+  guint                reveal_tick_id;
+  guint                reveal_frames;
   gboolean             has_errors;
   gboolean             shows_errors;
 
@@ -532,6 +536,11 @@ set_draft (BpSalesforceEditor  *self,
   g_hash_table_remove_all (self->touched);
   self->reveals_all_problems = FALSE;
   hide_consumer_secret (self);
+  if (self->reveal_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_tick_id);
+      self->reveal_tick_id = 0;
+    }
 
   if (self->draft != NULL)
     g_signal_connect_object (self->draft, "notify", G_CALLBACK (draft_notify_cb), self,
@@ -612,6 +621,70 @@ bp_salesforce_editor_focus_name (BpAccountEditor *editor)
   gtk_editable_select_region (self->name_entry, 0, -1);
 }
 
+/* How many frames the pane is kept on the field and its problem: the
+ * viewport's animation towards the field, then the message wrapping to its
+ * width, take a few. The administrator's own scrolling wins after that. */
+#define REVEAL_FRAMES 8
+
+static gboolean
+reveal_problem_tick_cb (GtkWidget     *widget,
+                        GdkFrameClock *clock,
+                        gpointer       user_data)
+{
+  BpSalesforceEditor *self = BP_SALESFORCE_EDITOR (widget);
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *control = self->controls[self->field_to_reveal];
+  GtkLabel *label = self->problem_labels[self->field_to_reveal];
+  GtkWidget *box = label != NULL ? gtk_widget_get_parent (GTK_WIDGET (label)) : NULL;
+  graphene_rect_t field_bounds;
+  graphene_rect_t problem_bounds;
+
+  GtkWidget *viewport = scroller != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)) : NULL;
+
+  /* In the viewport's coordinates, 0 is the top of what the pane shows. A
+   * problem shown in this frame is laid out after this tick: no height yet. */
+  if (viewport != NULL && box != NULL && gtk_widget_get_visible (box)
+      && gtk_widget_compute_bounds (control, viewport, &field_bounds)
+      && gtk_widget_compute_bounds (box, viewport, &problem_bounds)
+      && problem_bounds.size.height > 0)
+    {
+      GtkAdjustment *rows = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+      double top = MIN (field_bounds.origin.y, problem_bounds.origin.y);
+      double bottom = MAX (field_bounds.origin.y + field_bounds.size.height,
+                           problem_bounds.origin.y + problem_bounds.size.height);
+      double shift = 0;
+
+      if (bottom > gtk_widget_get_height (viewport))
+        shift = bottom - gtk_widget_get_height (viewport);
+      if (top - shift < 0)
+        shift = top;
+
+      /* Not gtk_adjustment_clamp_page(): the viewport may still be animating
+       * towards the field, and only setting the value ends that. */
+      if (shift != 0)
+        gtk_adjustment_set_value (rows, gtk_adjustment_get_value (rows) + shift);
+    }
+
+  if (++self->reveal_frames < REVEAL_FRAMES)
+    return G_SOURCE_CONTINUE;
+
+  self->reveal_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The focus scrolls the field into view; the pane must show the message
+ * under it too, or the administrator sees a red field and no reason (at the
+ * bottom of the form, the login URL's message was cut off). */
+static void
+reveal_problem_of (BpSalesforceEditor *self,
+                   Field               field)
+{
+  self->field_to_reveal = field;
+  self->reveal_frames = 0;
+  if (self->reveal_tick_id == 0)
+    self->reveal_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_problem_tick_cb, NULL, NULL);
+}
+
 static void
 bp_salesforce_editor_focus_first_error (BpAccountEditor *editor)
 {
@@ -630,6 +703,7 @@ bp_salesforce_editor_focus_first_error (BpAccountEditor *editor)
       if (problem != NULL && problem->severity == BP_SEVERITY_ERROR)
         {
           gtk_widget_grab_focus (self->controls[field]);
+          reveal_problem_of (self, field);
           return;
         }
     }
