@@ -27,9 +27,6 @@ struct _BpApplication
   gboolean        is_loading;
   gboolean        is_loaded;
 
-  /* Quit was chosen: the application ends with its last window. */
-  gboolean        is_quitting;
-
   /* Command lines another process forwarded (--import) before the store
    * was loaded; they run once it is. */
   GQueue          waiting_commands;
@@ -244,28 +241,30 @@ store_loaded_cb (GObject      *object,
 }
 
 /* Quit (Ctrl+Q) closes the windows as their close buttons do, so that a
- * window with unsaved changes asks about them first (bp-window.c), and the
- * application ends when the last one has closed (window_removed below): at
- * once, not after a D-Bus service's inactivity timeout. g_application_quit()
- * here would end it with the changes thrown away. */
+ * window with unsaved changes asks about them first (bp-window.c). The
+ * application then ends as it does after its last window: once nothing holds
+ * it any more, so that what must finish does (taking back the token of a
+ * discarded draft, a command another process forwarded), and at once rather
+ * than after a D-Bus service's inactivity timeout. g_application_quit() would
+ * end it regardless, the changes and the revocations with it. */
 static void
 quit_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  BpApplication *self = BP_APPLICATION (user_data);
+  GApplication *application = G_APPLICATION (user_data);
   g_autoptr(GPtrArray) windows = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* Closing one may close others (a dialog with its window). */
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
     g_ptr_array_add (windows, g_object_ref (l->data));
 
-  self->is_quitting = TRUE;
+  g_application_set_inactivity_timeout (application, 0);
+  /* Released after the loop: the last window closed, if none asked. */
+  g_application_hold (application);
   for (guint i = 0; i < windows->len; i++)
     gtk_window_close (g_ptr_array_index (windows, i));
-
-  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
-    g_application_quit (G_APPLICATION (self));
+  g_application_release (application);
 }
 
 static void
@@ -412,18 +411,6 @@ bp_application_window_added (GtkApplication *application,
 }
 
 static void
-bp_application_window_removed (GtkApplication *application,
-                               GtkWindow      *window)
-{
-  BpApplication *self = BP_APPLICATION (application);
-
-  GTK_APPLICATION_CLASS (bp_application_parent_class)->window_removed (application, window);
-
-  if (self->is_quitting && gtk_application_get_windows (application) == NULL)
-    g_application_quit (G_APPLICATION (self));
-}
-
-static void
 bp_application_dispose (GObject *object)
 {
   BpApplication *self = BP_APPLICATION (object);
@@ -449,7 +436,6 @@ bp_application_class_init (BpApplicationClass *klass)
   app_class->handle_local_options = bp_application_handle_local_options;
   app_class->command_line = bp_application_command_line;
   gtk_app_class->window_added = bp_application_window_added;
-  gtk_app_class->window_removed = bp_application_window_removed;
 }
 
 static void

@@ -552,6 +552,27 @@ def unsaved_changes(context):
                 "the stored Consumer key of Production after Quit and Apply")
 
 
+@scenario(9, "Quit, then Discard a requested token: revoked, the keyring put back")
+def quit_discards_token(context):
+    # What the application must finish after its window is gone: taking back
+    # the token the discarded draft was given.
+    app = context.start_app()
+    saved = add_account(context, app, Account("Quitter org"))
+    request_token(context, app)
+    pending = ui.wait_until(lambda: session.secret_lookup(saved["id"], "refresh-token"),
+                            "the requested refresh token in the keyring")
+    ui.press("q", ["ctrl"])
+    question = app.wait_frame("Apply the changes to “Quitter org”?")
+    ui.click(button(question, "Discard"))
+    app.wait_exit("Discard in the question Quit asked")
+    revokes = context.emulator.records("/services/oauth2/revoke")
+    check_equal([(record["token_sha256"], record["status"]) for record in revokes],
+                [(session.sha256(pending), 200)],
+                "the revoke requests the emulator saw (SHA-256 of the token, status)")
+    check(session.secret_lookup(saved["id"], "refresh-token") is None,
+          "the discarded refresh token is still in the keyring")
+
+
 @scenario(6, "Delete with confirmation: list, file, keyring, revoke")
 def delete_account(context):
     app = context.start_app()
