@@ -81,6 +81,7 @@ struct _BpSalesforceEditor
   Field                field_to_reveal;
   guint                reveal_tick_id;
   guint                reveal_frames;
+  double               reveal_last_value;
   gboolean             has_errors;
   gboolean             shows_errors;
 
@@ -621,11 +622,39 @@ bp_salesforce_editor_focus_name (BpAccountEditor *editor)
   gtk_editable_select_region (self->name_entry, 0, -1);
 }
 
-/* How many frames the pane is kept on the field and its problem: the
- * viewport's animation towards the field, then the message wrapping to its
- * width, take a few. The administrator's own scrolling wins after that. */
-#define REVEAL_FRAMES 8
+/* The longest the pane waits for its scrolling to settle: a second at 60 Hz. */
+#define REVEAL_MAX_FRAMES 60
 
+/* What must be in view: the field and the message under it. The
+ * certificate field shows its messages inside itself. */
+static gboolean
+compute_reveal_bounds (BpSalesforceEditor *self,
+                       GtkWidget          *viewport,
+                       graphene_rect_t    *bounds)
+{
+  GtkWidget *control = self->controls[self->field_to_reveal];
+  GtkLabel *label = self->problem_labels[self->field_to_reveal];
+  GtkWidget *box = label != NULL ? gtk_widget_get_parent (GTK_WIDGET (label)) : NULL;
+  graphene_rect_t problem_bounds;
+
+  if (!gtk_widget_compute_bounds (control, viewport, bounds))
+    return FALSE;
+  if (box == NULL)
+    return TRUE;
+
+  /* A problem shown in this frame is laid out after this tick. */
+  if (!gtk_widget_get_visible (box) || !gtk_widget_compute_bounds (box, viewport, &problem_bounds)
+      || problem_bounds.size.height <= 0)
+    return FALSE;
+
+  graphene_rect_union (bounds, &problem_bounds, bounds);
+  return TRUE;
+}
+
+/* Acts in a frame laid out at the scroll position it finds: the viewport
+ * animates towards the focused field for a few frames, and bounds measured
+ * during that are a frame old. Then one correction, and the administrator's
+ * own scrolling is left alone. */
 static gboolean
 reveal_problem_tick_cb (GtkWidget     *widget,
                         GdkFrameClock *clock,
@@ -633,41 +662,34 @@ reveal_problem_tick_cb (GtkWidget     *widget,
 {
   BpSalesforceEditor *self = BP_SALESFORCE_EDITOR (widget);
   GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *control = self->controls[self->field_to_reveal];
-  GtkLabel *label = self->problem_labels[self->field_to_reveal];
-  GtkWidget *box = label != NULL ? gtk_widget_get_parent (GTK_WIDGET (label)) : NULL;
-  graphene_rect_t field_bounds;
-  graphene_rect_t problem_bounds;
-
   GtkWidget *viewport = scroller != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)) : NULL;
+  GtkAdjustment *rows = scroller != NULL ? gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)) : NULL;
+  double value = rows != NULL ? gtk_adjustment_get_value (rows) : 0;
+  gboolean is_settled = self->reveal_frames > 0 && value == self->reveal_last_value;
+  graphene_rect_t bounds;
 
-  /* In the viewport's coordinates, 0 is the top of what the pane shows. A
-   * problem shown in this frame is laid out after this tick: no height yet. */
-  if (viewport != NULL && box != NULL && gtk_widget_get_visible (box)
-      && gtk_widget_compute_bounds (control, viewport, &field_bounds)
-      && gtk_widget_compute_bounds (box, viewport, &problem_bounds)
-      && problem_bounds.size.height > 0)
+  self->reveal_last_value = value;
+  if (viewport == NULL || rows == NULL)
+    goto done;
+
+  /* In the viewport's coordinates, 0 is the top of what the pane shows. */
+  if (is_settled && compute_reveal_bounds (self, viewport, &bounds))
     {
-      GtkAdjustment *rows = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-      double top = MIN (field_bounds.origin.y, problem_bounds.origin.y);
-      double bottom = MAX (field_bounds.origin.y + field_bounds.size.height,
-                           problem_bounds.origin.y + problem_bounds.size.height);
       double shift = 0;
 
-      if (bottom > gtk_widget_get_height (viewport))
-        shift = bottom - gtk_widget_get_height (viewport);
-      if (top - shift < 0)
-        shift = top;
-
-      /* Not gtk_adjustment_clamp_page(): the viewport may still be animating
-       * towards the field, and only setting the value ends that. */
+      if (bounds.origin.y + bounds.size.height > gtk_widget_get_height (viewport))
+        shift = bounds.origin.y + bounds.size.height - gtk_widget_get_height (viewport);
+      if (bounds.origin.y - shift < 0)
+        shift = bounds.origin.y;
       if (shift != 0)
-        gtk_adjustment_set_value (rows, gtk_adjustment_get_value (rows) + shift);
+        gtk_adjustment_set_value (rows, value + shift);
+      goto done;
     }
 
-  if (++self->reveal_frames < REVEAL_FRAMES)
+  if (++self->reveal_frames < REVEAL_MAX_FRAMES)
     return G_SOURCE_CONTINUE;
 
+done:
   self->reveal_tick_id = 0;
   return G_SOURCE_REMOVE;
 }
