@@ -86,8 +86,8 @@ open_with_browser_variable (const char  *browser,
     }
 
   g_set_error (error, BP_ERROR, BP_ERROR_BROWSER,
-               _("The browser command in $%s could not be started. Copy the link below into a "
-                 "browser instead."),
+               _("The browser command in $%s could not be started. Copy the authorization link "
+                 "into a browser instead."),
                BP_BROWSER_ENV);
   return FALSE;
 }
@@ -110,8 +110,8 @@ default_browser_launched_cb (GObject      *object,
 
       g_debug ("the default browser could not be opened: %s", error->message);
       g_task_return_new_error (task, BP_ERROR, BP_ERROR_BROWSER,
-                               _("No web browser could be opened. Copy the link below into a "
-                                 "browser instead."));
+                               _("No web browser could be opened. Copy the authorization link "
+                                 "into a browser instead."));
       return;
     }
 
