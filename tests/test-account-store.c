@@ -1270,6 +1270,44 @@ test_queued_changes_run_in_order (Fixture       *fixture,
   }
 }
 
+typedef struct
+{
+  Fixture        *fixture;
+  BpAccount      *draft;
+  BpTestOutcome   outcome;
+} HeldApply;
+
+static void
+start_apply_and_return_cb (GApplication *application,
+                           gpointer      user_data)
+{
+  HeldApply *held = user_data;
+
+  /* Nothing else holds the application: without the store's own hold,
+   * g_application_run() returns as soon as this handler has. */
+  bp_account_store_apply_async (held->fixture->store, held->draft, NULL, bp_test_applied_cb, &held->outcome);
+}
+
+/* A write in flight keeps the application running, as when its last window
+ * closes or Quit is chosen while Apply is still writing. */
+static void
+test_write_holds_application (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(BpSalesforceAccount) draft = make_account ("Held");
+  g_autoptr(GApplication) application = g_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  HeldApply held = { fixture, BP_ACCOUNT (draft), { 0 } };
+
+  g_assert_true (g_application_get_default () == application);
+  g_signal_connect (application, "activate", G_CALLBACK (start_apply_and_return_cb), &held);
+  g_assert_cmpint (g_application_run (application, 0, NULL), ==, 0);
+
+  g_assert_true (held.outcome.done);
+  g_assert_no_error (held.outcome.error);
+  g_assert_true (held.outcome.ok);
+  g_assert_nonnull (bp_account_store_find_by_name (fixture->store, "Held"));
+}
+
 static void
 count_items_changed_cb (GListModel *model,
                         guint       position,
@@ -1348,6 +1386,7 @@ main (int   argc,
   ADD ("/store/failed-write-changes-nothing", test_failed_write_changes_nothing);
   ADD ("/store/delete-removes-keyring-items", test_delete_removes_keyring_items);
   ADD ("/store/queued-changes-run-in-order", test_queued_changes_run_in_order);
+  ADD ("/store/write-holds-application", test_write_holds_application);
   ADD ("/store/model-signals", test_model_signals);
   ADD ("/store/saved-account-is-what-was-written", test_saved_account_is_what_was_written);
 

@@ -1192,9 +1192,29 @@ run_next_operation (BpAccountStore *self)
 }
 
 static void
+release_application (gpointer application)
+{
+  g_application_release (application);
+  g_object_unref (application);
+}
+
+static void
 queue_operation (BpAccountStore *self,
                  GTask          *task)
 {
+  GApplication *application = g_application_get_default ();
+
+  /* A write keeps the application running until it has ended, though its
+   * last window closes or Quit is chosen meanwhile: the keyring and the file
+   * are both written, or the write is rolled back. Released with the task,
+   * once its callback has run. */
+  if (application != NULL)
+    {
+      g_application_hold (application);
+      g_object_set_data_full (G_OBJECT (task), "bp-held-application", g_object_ref (application),
+                              release_application);
+    }
+
   g_queue_push_tail (&self->pending, task);
   run_next_operation (self);
 }
