@@ -1156,6 +1156,47 @@ test_close_asks_about_changes (void)
   bp_test_remove_tree (dir);
 }
 
+/* Closed while Apply is still writing: no question offers to apply again;
+ * the window closes once the write has ended, with the edit saved once. */
+static void
+test_close_while_applying_waits (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
+  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
+  g_autoptr(BpAccountStore) store = NULL;
+  g_autoptr(BpWindow) window = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkColumnView *view;
+  BpAccountEditor *editor;
+
+  g_file_set_contents (path, two_accounts, -1, &error);
+  g_assert_no_error (error);
+  store = load_store (path, secrets);
+  window = g_object_ref_sink (bp_window_new (NULL, store));
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (window), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+  bp_test_spin (50);
+  editor = BP_ACCOUNT_EDITOR (bp_test_find_widget (GTK_WIDGET (window), is_editor, NULL));
+  bp_salesforce_account_set_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (editor)), "applied");
+  bp_test_spin (50);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.apply", NULL);
+  gtk_window_close (GTK_WINDOW (window));
+  /* A question would keep the window open: nobody answers it here. */
+  bp_test_wait_for (window_is_gone, window);
+  g_assert_null (bp_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (
+    BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (store, "Production"))), ==, "applied");
+
+  bp_test_remove_tree (dir);
+}
+
 static gboolean
 is_spin_button (GtkWidget     *widget,
                 gconstpointer  data)
@@ -1286,6 +1327,7 @@ main (int   argc,
   ADD ("/window/shortcuts-window", NULL, test_shortcuts_window);
   g_test_add_func ("/window/state-round-trip", test_window_state_round_trip);
   g_test_add_func ("/window/close-asks-about-changes", test_close_asks_about_changes);
+  g_test_add_func ("/window/close-while-applying-waits", test_close_while_applying_waits);
 
 #undef ADD
 

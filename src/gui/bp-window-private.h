@@ -44,6 +44,9 @@ struct _BpWindow
   GType                 editor_type;
   gboolean              is_modified;
   gboolean              is_applying;
+  /* A close, Quit or another account asked for while Apply was writing:
+   * settled once the write has ended (settle_changes_async()). */
+  GTask                *settle_after_apply;
   gboolean              is_asking;
   gboolean              is_reverting_selection;
   gboolean              close_confirmed;

@@ -853,20 +853,26 @@ unsaved_question_answered_cb (GObject      *object,
   g_task_return_boolean (task, FALSE);
 }
 
+/* Takes @task. */
 static void
-settle_changes_async (BpWindow            *self,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+settle_task (BpWindow *self,
+             GTask    *task)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autofree char *heading = NULL;
   const char *buttons[] = { _("_Apply"), _("_Discard"), _("_Keep Editing"), NULL };
 
-  g_task_set_source_tag (task, settle_changes_async);
-
-  if (!self->is_modified || self->is_asking)
+  /* Apply is still writing: its outcome decides whether anything is left
+   * to ask about (applied_cb()). Asking now would offer to apply twice. */
+  if (self->is_applying && self->settle_after_apply == NULL)
     {
-      g_task_return_boolean (task, !self->is_asking);
+      self->settle_after_apply = task;
+      return;
+    }
+
+  if (!self->is_modified || self->is_asking || self->is_applying)
+    {
+      g_task_return_boolean (task, !self->is_asking && !self->is_applying);
+      g_object_unref (task);
       return;
     }
 
@@ -875,7 +881,18 @@ settle_changes_async (BpWindow            *self,
   bp_question_ask_async (GTK_WINDOW (self), heading,
                          _("The account has changes that are not saved. Changes you discard are lost."),
                          buttons, ANSWER_KEEP_EDITING, ANSWER_APPLY,
-                         NULL, unsaved_question_answered_cb, g_steal_pointer (&task));
+                         NULL, unsaved_question_answered_cb, task);
+}
+
+static void
+settle_changes_async (BpWindow            *self,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, settle_changes_async);
+  settle_task (self, task);
 }
 
 static gboolean
@@ -1065,6 +1082,17 @@ on_selection_changed_cb (BpWindow   *self,
 /* ------------------------------------------------------------------ */
 /* Apply and Cancel                                                    */
 
+/* What was asked for while Apply was writing: nothing is left to ask about
+ * after a write that succeeded; after one that failed, the question. */
+static void
+settle_after_apply (BpWindow *self)
+{
+  GTask *task = g_steal_pointer (&self->settle_after_apply);
+
+  if (task != NULL)
+    settle_task (self, task);
+}
+
 static void
 applied_cb (GObject      *object,
             GAsyncResult *result,
@@ -1084,6 +1112,7 @@ applied_cb (GObject      *object,
       bp_window_show_pane_error (self, error->message);
       update_actions (self);
       g_task_return_boolean (task, FALSE);
+      settle_after_apply (self);
       return;
     }
 
@@ -1098,6 +1127,7 @@ applied_cb (GObject      *object,
   show_account (self, saved);
   select_account (self, saved);
   g_task_return_boolean (task, TRUE);
+  settle_after_apply (self);
 }
 
 static void
@@ -1649,6 +1679,12 @@ bp_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   bp_window_salesforce_dispose (self);
+
+  if (self->settle_after_apply != NULL)
+    {
+      g_task_return_boolean (self->settle_after_apply, FALSE);
+      g_clear_object (&self->settle_after_apply);
+    }
 
   if (self->draft != NULL)
     g_signal_handlers_disconnect_by_func (self->draft, draft_changed_cb, self);
