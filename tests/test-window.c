@@ -1111,22 +1111,28 @@ window_is_gone (gpointer data)
   return !window_is_visible (data);
 }
 
-static void
-test_close_asks_about_changes (void)
+static BpAccountStore *
+load_two_accounts_in (const char    *dir,
+                      BpSecretStore *secrets)
 {
-  g_autofree char *dir = bp_test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
-  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
-  g_autoptr(BpAccountStore) store = NULL;
-  g_autoptr(BpWindow) window = NULL;
   g_autoptr(GError) error = NULL;
-  GtkColumnView *view;
-  BpAccountEditor *editor;
 
   g_file_set_contents (path, two_accounts, -1, &error);
   g_assert_no_error (error);
-  store = load_store (path, secrets);
-  window = g_object_ref_sink (bp_window_new (NULL, store));
+  return load_store (path, secrets);
+}
+
+/* A window of its own on @store, not the fixture's (it is closed here), with
+ * "Production" chosen and its Consumer key changed to @consumer_key. */
+static BpWindow *
+open_with_edited_production (BpAccountStore   *store,
+                             const char       *consumer_key,
+                             BpAccountEditor **editor)
+{
+  BpWindow *window = g_object_ref_sink (bp_window_new (NULL, store));
+  GtkColumnView *view;
+
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
@@ -1134,9 +1140,30 @@ test_close_asks_about_changes (void)
   view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (window), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
   gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
   bp_test_spin (50);
-  editor = BP_ACCOUNT_EDITOR (bp_test_find_widget (GTK_WIDGET (window), is_editor, NULL));
-  bp_salesforce_account_set_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (editor)), "typed");
+  *editor = BP_ACCOUNT_EDITOR (bp_test_find_widget (GTK_WIDGET (window), is_editor, NULL));
+  bp_salesforce_account_set_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (*editor)),
+                                          consumer_key);
   bp_test_spin (50);
+
+  return window;
+}
+
+static const char *
+get_saved_consumer_key (BpAccountStore *store)
+{
+  return bp_salesforce_account_get_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (store, "Production")));
+}
+
+static void
+test_close_asks_about_changes (void)
+{
+  g_autofree char *dir = bp_test_make_temp_dir ();
+  g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
+  g_autoptr(BpAccountStore) store = load_two_accounts_in (dir, secrets);
+  g_autoptr(BpWindow) window = NULL;
+  BpAccountEditor *editor;
+
+  window = open_with_edited_production (store, "typed", &editor);
 
   /* Keep editing: the window stays, with the edit. */
   gtk_window_close (GTK_WINDOW (window));
@@ -1150,8 +1177,7 @@ test_close_asks_about_changes (void)
   gtk_window_close (GTK_WINDOW (window));
   bp_test_answer_question ("Apply the changes to “Production”?", 0);
   bp_test_wait_for (window_is_gone, window);
-  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (
-    BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (store, "Production"))), ==, "typed");
+  g_assert_cmpstr (get_saved_consumer_key (store), ==, "typed");
 
   bp_test_remove_tree (dir);
 }
@@ -1162,28 +1188,12 @@ static void
 test_close_while_applying_waits (void)
 {
   g_autofree char *dir = bp_test_make_temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
   g_autoptr(BpSecretStore) secrets = bp_secret_store_new ();
-  g_autoptr(BpAccountStore) store = NULL;
+  g_autoptr(BpAccountStore) store = load_two_accounts_in (dir, secrets);
   g_autoptr(BpWindow) window = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkColumnView *view;
   BpAccountEditor *editor;
 
-  g_file_set_contents (path, two_accounts, -1, &error);
-  g_assert_no_error (error);
-  store = load_store (path, secrets);
-  window = g_object_ref_sink (bp_window_new (NULL, store));
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-
-  view = GTK_COLUMN_VIEW (bp_test_find_widget (GTK_WIDGET (window), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
-  gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
-  bp_test_spin (50);
-  editor = BP_ACCOUNT_EDITOR (bp_test_find_widget (GTK_WIDGET (window), is_editor, NULL));
-  bp_salesforce_account_set_consumer_key (BP_SALESFORCE_ACCOUNT (bp_account_editor_get_draft (editor)), "applied");
-  bp_test_spin (50);
+  window = open_with_edited_production (store, "applied", &editor);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.apply", NULL);
   gtk_window_close (GTK_WINDOW (window));
@@ -1191,8 +1201,7 @@ test_close_while_applying_waits (void)
   bp_test_wait_for (window_is_gone, window);
   g_assert_null (bp_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
-  g_assert_cmpstr (bp_salesforce_account_get_consumer_key (
-    BP_SALESFORCE_ACCOUNT (bp_account_store_find_by_name (store, "Production"))), ==, "applied");
+  g_assert_cmpstr (get_saved_consumer_key (store), ==, "applied");
 
   bp_test_remove_tree (dir);
 }
