@@ -1363,6 +1363,9 @@ test_applied_over (void)
       else
         g_object_set (draft, cases[i].property, cases[i].boolean, NULL);
 
+      /* What the form warns about before Apply is what Apply does. */
+      g_assert_cmpstr (bp_salesforce_account_changes_token_owner (BP_SALESFORCE_ACCOUNT (draft), saved), ==,
+                       cases[i].expected == BP_TOKEN_STATE_NEEDS_NEW_TOKEN ? cases[i].property : NULL);
       bp_account_applied_over (draft, BP_ACCOUNT (saved));
       g_assert_cmpint (bp_salesforce_account_get_token_state (BP_SALESFORCE_ACCOUNT (draft)), ==,
                        cases[i].expected);

@@ -791,29 +791,52 @@ bp_salesforce_account_add_search_texts (BpAccount *account,
   g_ptr_array_add (texts, BP_SALESFORCE_ACCOUNT (account)->url);
 }
 
-/* A stored token must never be sent to another host or on behalf of another
+/**
+ * bp_salesforce_account_changes_token_owner:
+ * @self: a draft
+ * @saved: the saved account it was copied from
+ *
+ * A stored token must never be sent to another host or on behalf of another
  * app: when the draft changes Url (compared normalised), Sandbox or Consumer
  * key, its token needs to be requested again. A token requested in the draft
  * itself (a token-issued-at the saved account does not have) was requested
- * with the draft's values and stays valid. */
-static void
-bp_salesforce_account_applied_over (BpAccount *account,
-                                    BpAccount *saved_account)
+ * with the draft's values and stays valid.
+ *
+ * Returns: the property whose change takes the token away ("url", "sandbox"
+ *   or "consumer-key"), or %NULL when applying @self keeps its token
+ */
+const char *
+bp_salesforce_account_changes_token_owner (BpSalesforceAccount *self,
+                                           BpSalesforceAccount *saved)
 {
-  BpSalesforceAccount *self = BP_SALESFORCE_ACCOUNT (account);
-  BpSalesforceAccount *saved = BP_SALESFORCE_ACCOUNT (saved_account);
+  g_return_val_if_fail (BP_IS_SALESFORCE_ACCOUNT (self), NULL);
+  g_return_val_if_fail (BP_IS_SALESFORCE_ACCOUNT (saved), NULL);
 
   if (!has_token (saved) || !has_token (self))
-    return;
+    return NULL;
 
   if (self->token_issued_at != NULL
       && (saved->token_issued_at == NULL
           || !g_date_time_equal (self->token_issued_at, saved->token_issued_at)))
-    return;
+    return NULL;
 
-  if (!is_same_url (self->url, saved->url)
-      || self->sandbox != saved->sandbox
-      || g_strcmp0 (self->consumer_key, saved->consumer_key) != 0)
+  if (!is_same_url (self->url, saved->url))
+    return "url";
+  if (self->sandbox != saved->sandbox)
+    return "sandbox";
+  if (g_strcmp0 (self->consumer_key, saved->consumer_key) != 0)
+    return "consumer-key";
+
+  return NULL;
+}
+
+static void
+bp_salesforce_account_applied_over (BpAccount *account,
+                                    BpAccount *saved)
+{
+  BpSalesforceAccount *self = BP_SALESFORCE_ACCOUNT (account);
+
+  if (bp_salesforce_account_changes_token_owner (self, BP_SALESFORCE_ACCOUNT (saved)) != NULL)
     bp_salesforce_account_set_token_state (self, BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
 }
 

@@ -66,4 +66,8 @@ char                *bp_salesforce_normalize_url                (const char     
 gboolean             bp_salesforce_check_can_request_token      (BpSalesforceAccount *self,
                                                                  GError             **error);
 
+/* Whether applying a draft over its saved account takes its token away. */
+const char          *bp_salesforce_account_changes_token_owner  (BpSalesforceAccount *self,
+                                                                 BpSalesforceAccount *saved);
+
 G_END_DECLS
