@@ -546,6 +546,44 @@ test_draft_fills_fields (Fixture       *fixture,
   g_assert_false (bp_account_editor_get_has_errors (fixture->editor));
 }
 
+/* Before Apply, the form says that a new Url, Sandbox setting or Consumer key
+ * takes the token away (tests/test-account.c checks that Apply does). */
+static void
+test_token_owner_warning (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(BpSalesforceAccount) saved = g_list_model_get_item (G_LIST_MODEL (fixture->accounts), 0);
+  g_autoptr(BpAccount) draft = NULL;
+  g_autoptr(GDateTime) issued_at = g_date_time_new_utc (2026, 11, 1, 9, 0, 0);
+  const char *warning = "After Apply the account needs a new token: the one it has belongs to the saved Url, "
+                        "Sandbox setting and Consumer key.";
+
+  bp_salesforce_account_set_url (saved, ACME_URL);
+  bp_salesforce_account_set_consumer_key (saved, "3MVG9saved");
+  bp_salesforce_account_set_idp_login_url (saved, ACME_IDP_URL);
+  bp_salesforce_account_set_token_state (saved, BP_TOKEN_STATE_VALID);
+  bp_salesforce_account_set_token_issued_at (saved, issued_at);
+  draft = bp_account_copy (BP_ACCOUNT (saved));
+  bp_account_editor_set_draft (fixture->editor, draft);
+
+  /* A warning: Apply may still be pressed. */
+  type_into (fixture, "Url", "https://other.my.salesforce.com/");
+  g_assert_nonnull (find_label (fixture, warning));
+  g_assert_false (bp_account_editor_get_has_errors (fixture->editor));
+
+  /* The same Url again, written differently: the token stays. */
+  type_into (fixture, "Url", "https://ACME.my.salesforce.com");
+  g_assert_null (find_label (fixture, warning));
+
+  type_into (fixture, "Consumer key", "3MVG9other");
+  g_assert_nonnull (find_label (fixture, warning));
+
+  /* A new account has no token to lose. */
+  set_new_draft (fixture);
+  type_into (fixture, "Url", "https://other.my.salesforce.com/");
+  g_assert_null (find_label (fixture, warning));
+}
+
 static gboolean
 is_secret_shown (Fixture *fixture)
 {
@@ -996,6 +1034,7 @@ main (int   argc,
   ADD ("fields-write-draft", test_fields_write_draft);
   ADD ("draft-fills-fields", test_draft_fills_fields);
   ADD ("secret-hidden-for-each-draft", test_secret_hidden_for_each_draft);
+  ADD ("token-owner-warning", test_token_owner_warning);
   ADD ("accessible-labels", test_accessible_labels);
   ADD ("inline-validation", test_inline_validation);
   ADD ("unique-name", test_unique_name);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bp-account-store.h"
 #include "bp-certificate-field.h"
 #include "bp-oauth-flow.h"
 #include "bp-salesforce-account.h"
@@ -264,6 +265,52 @@ set_errors (BpSalesforceEditor *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The saved account the draft was copied from, or NULL for a new one. The
+ * window hands the store over as "accounts", which finds it by id at once. */
+static BpSalesforceAccount *
+find_saved_account (BpSalesforceEditor *self)
+{
+  const char *id = bp_account_get_id (BP_ACCOUNT (self->draft));
+  BpAccount *saved = NULL;
+
+  if (self->accounts == NULL)
+    return NULL;
+
+  if (BP_IS_ACCOUNT_STORE (self->accounts))
+    {
+      saved = bp_account_store_find_by_id (BP_ACCOUNT_STORE (self->accounts), id);
+    }
+  else
+    {
+      for (guint i = 0; saved == NULL && i < g_list_model_get_n_items (self->accounts); i++)
+        {
+          g_autoptr(BpAccount) account = g_list_model_get_item (self->accounts, i);
+
+          /* The list keeps its own reference. */
+          if (g_strcmp0 (bp_account_get_id (account), id) == 0)
+            saved = account;
+        }
+    }
+
+  return BP_IS_SALESFORCE_ACCOUNT (saved) && saved != BP_ACCOUNT (self->draft)
+         ? BP_SALESFORCE_ACCOUNT (saved) : NULL;
+}
+
+/* Applying a change of Url, Sandbox or Consumer key takes the token away
+ * (bp_salesforce_account_changes_token_owner()): said under that field
+ * while it is typed, not found out after Apply. */
+static void
+add_token_owner_warning (BpSalesforceEditor *self)
+{
+  BpSalesforceAccount *saved = find_saved_account (self);
+  const char *property = saved != NULL ? bp_salesforce_account_changes_token_owner (self->draft, saved) : NULL;
+
+  if (property != NULL)
+    bp_problems_add (self->problems, property, BP_SEVERITY_WARNING, "%s",
+                     _("After Apply the account needs a new token: the one it has belongs to the saved "
+                       "Url, Sandbox setting and Consumer key."));
+}
+
 /* Cheap enough to run on every key press. Not while the fields are being
  * filled from the draft: each one would validate again (against every
  * other account, for the name), and the filling ends with a validation. */
@@ -278,7 +325,10 @@ validate (BpSalesforceEditor *self)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
 
   if (self->draft != NULL)
-    self->problems = bp_account_validate (BP_ACCOUNT (self->draft), self->accounts);
+    {
+      self->problems = bp_account_validate (BP_ACCOUNT (self->draft), self->accounts);
+      add_token_owner_warning (self);
+    }
 
   for (Field field = 0; field < N_FIELDS; field++)
     {
