@@ -578,6 +578,11 @@ test_token_owner_warning (Fixture       *fixture,
   type_into (fixture, "Consumer key", "3MVG9other");
   g_assert_nonnull (find_label (fixture, warning));
 
+  /* A token that already needs renewing is no news. */
+  bp_salesforce_account_set_token_state (saved, BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
+  type_into (fixture, "Consumer key", "3MVG9third");
+  g_assert_null (find_label (fixture, warning));
+
   /* A new account has no token to lose. */
   set_new_draft (fixture);
   type_into (fixture, "Url", "https://other.my.salesforce.com/");

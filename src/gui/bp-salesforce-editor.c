@@ -296,14 +296,18 @@ find_saved_account (BpSalesforceEditor *self)
          ? BP_SALESFORCE_ACCOUNT (saved) : NULL;
 }
 
-/* Applying a change of Url, Sandbox or Consumer key takes the token away
- * (bp_salesforce_account_changes_token_owner()): said under that field
- * while it is typed, not found out after Apply. */
+/* Applying a change of Url, Sandbox or Consumer key takes a working token
+ * away (bp_salesforce_account_changes_token_owner()): said under that field
+ * while it is typed, not found out after Apply. A token that already needs
+ * renewing is no news. */
 static void
 add_token_owner_warning (BpSalesforceEditor *self)
 {
   BpSalesforceAccount *saved = find_saved_account (self);
-  const char *property = saved != NULL ? bp_salesforce_account_changes_token_owner (self->draft, saved) : NULL;
+  const char *property = NULL;
+
+  if (saved != NULL && bp_salesforce_account_get_token_state (saved) == BP_TOKEN_STATE_VALID)
+    property = bp_salesforce_account_changes_token_owner (self->draft, saved);
 
   if (property != NULL)
     bp_problems_add (self->problems, property, BP_SEVERITY_WARNING, "%s",
