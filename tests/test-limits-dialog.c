@@ -915,6 +915,38 @@ test_fetch_invalid_grant (Fixture       *fixture,
   g_assert_null (bp_limits_dialog_get_limits (fixture->dialog));
 }
 
+/* An account marked Authorized whose refresh token is not in the keyring (a
+ * store copied from another computer): the dialog says to request a new
+ * token, in the banner and on its page alike, and the account is marked. */
+static void
+test_fetch_without_keyring_token (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *texts = NULL;
+  gboolean is_cleared = FALSE;
+
+  if (!fixture->has_keyring)
+    return;
+
+  bp_secret_store_clear_async (fixture->secrets, bp_account_get_id (BP_ACCOUNT (fixture->account)),
+                               BP_SECRET_KIND_REFRESH_TOKEN, NULL, cleared_cb, &is_cleared);
+  bp_test_wait_until (&is_cleared, WAIT_MS);
+
+  fixture->dialog = bp_limits_dialog_new (NULL, fixture->account, fixture->keeper);
+  g_object_ref_sink (fixture->dialog);
+  g_signal_connect (fixture->dialog, "token-rejected", G_CALLBACK (token_rejected_cb), fixture);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+  bp_test_wait_for (is_not_loading, fixture->dialog);
+
+  g_assert_cmpuint (fixture->n_rejected, ==, 1);
+  g_assert_true (is_banner_shown (fixture));
+  bp_test_wait_for_text (fixture->dialog, "The keyring holds no refresh token for this account. Request a new token.",
+                         TRUE);
+  bp_test_wait_for_text (fixture->dialog, "Request a new token for this account, then fetch the limits again.", TRUE);
+  texts = bp_test_visible_texts (GTK_WIDGET (fixture->dialog));
+  g_assert_null (strstr (texts, "Press Refresh"));
+}
+
 static void
 test_fetch_when_down (Fixture       *fixture,
                       gconstpointer  data)
@@ -1022,6 +1054,7 @@ main (int    argc,
   ADD_FETCH ("fetch-401-once", test_fetch_401_once);
   ADD_FETCH ("fetch-forbidden", test_fetch_forbidden);
   ADD_FETCH ("fetch-invalid-grant", test_fetch_invalid_grant);
+  ADD_FETCH ("fetch-without-keyring-token", test_fetch_without_keyring_token);
   ADD_FETCH ("fetch-when-down", test_fetch_when_down);
   ADD_FETCH ("cancel", test_cancel);
   ADD_FETCH ("close-while-loading", test_close_while_loading);

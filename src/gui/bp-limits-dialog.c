@@ -58,6 +58,7 @@ struct _BpLimitsDialog
   GCancellable        *cancellable;     /* the fetch in flight, or NULL */
   char                *search_text;     /* case-folded; NULL when empty */
   gboolean             has_fetched;
+  gboolean             needs_new_token; /* the last fetch had no usable token */
 
   GtkCustomFilter     *filter;
   GtkFilterListModel  *filtered;
@@ -174,6 +175,9 @@ update_page (BpLimitsDialog *self)
     {
       if (is_loading)
         gtk_stack_set_visible_child_name (self->content_stack, "loading");
+      else if (self->keeper != NULL && self->needs_new_token)
+        show_empty_page (self, "network-server-symbolic", _("No Limits"),
+                         _("Request a new token for this account, then fetch the limits again."));
       else if (self->keeper != NULL)
         show_empty_page (self, "network-server-symbolic", _("No Limits"),
                          _("The limits were not fetched. Press Refresh to fetch them."));
@@ -277,6 +281,10 @@ set_loading (BpLimitsDialog *self,
 {
   gboolean was_loading = self->cancellable != NULL;
   gboolean is_loading = cancellable != NULL;
+
+  /* A new fetch may find a token that was requested meanwhile. */
+  if (is_loading)
+    self->needs_new_token = FALSE;
 
   if (self->cancellable != cancellable)
     {
@@ -816,11 +824,22 @@ fetch_failed (BpLimitsDialog *self,
               const GError   *error)
 {
   g_object_ref (self);
+
+  /* Refused by Salesforce, or not in the keyring (a store copied from
+   * another computer): either way the account needs a new token, and the
+   * list must stop saying "Authorized". */
+  self->needs_new_token = g_error_matches (error, BP_ERROR, BP_ERROR_INVALID_GRANT)
+                          || g_error_matches (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
   set_loading (self, NULL);
 
   if (g_error_matches (error, BP_ERROR, BP_ERROR_INVALID_GRANT))
     {
       show_banner (self, _("The refresh token is no longer valid: press Request token."));
+      g_signal_emit (self, signals[TOKEN_REJECTED], 0, self->account);
+    }
+  else if (self->needs_new_token)
+    {
+      show_banner (self, error->message);
       g_signal_emit (self, signals[TOKEN_REJECTED], 0, self->account);
     }
   else
@@ -1267,8 +1286,9 @@ bp_limits_dialog_class_init (BpLimitsDialogClass *klass)
    * BpLimitsDialog::token-rejected:
    * @account: the account whose refresh token Salesforce refused
    *
-   * The refresh token is no longer valid (invalid_grant): mark the account
-   * "Needs new token". The dialog already says so in its banner.
+   * The refresh token is no longer valid (invalid_grant), or the keyring
+   * holds none: mark the account "Needs new token". The dialog already says
+   * so in its banner.
    */
   signals[TOKEN_REJECTED] =
     g_signal_new ("token-rejected",
