@@ -615,20 +615,28 @@ saved_needs_new_token (gpointer data)
   return bp_salesforce_account_get_token_state (BP_SALESFORCE_ACCOUNT (saved)) == BP_TOKEN_STATE_NEEDS_NEW_TOKEN;
 }
 
+/* The saved account marked Authorized, whatever the keyring holds. */
+static void
+mark_saved_account_authorized (Fixture *fixture)
+{
+  BpAccount *saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
+  g_autoptr(BpAccount) copy = bp_account_copy (saved);
+  GAsyncResult *result = NULL;
+
+  bp_salesforce_account_set_token_state (BP_SALESFORCE_ACCOUNT (copy), BP_TOKEN_STATE_VALID);
+  bp_account_store_apply_async (fixture->store, copy, NULL, bp_test_store_result_cb, &result);
+  g_assert_true (bp_account_store_apply_finish (fixture->store, bp_test_await_result (&result, 10000), NULL));
+  g_clear_object (&result);
+}
+
 /* A saved account with a token in the keyring, as after Request token and Apply. */
 static void
 authorize_saved_account (Fixture *fixture)
 {
   g_autofree char *token = bp_emulator_issue_refresh_token (fixture->emulator, NULL);
-  BpAccount *saved = bp_account_store_find_by_id (fixture->store, PRODUCTION_ID);
-  g_autoptr(BpAccount) copy = bp_account_copy (saved);
-  GAsyncResult *result = NULL;
 
   keyring_store (fixture, PRODUCTION_ID, token);
-  bp_salesforce_account_set_token_state (BP_SALESFORCE_ACCOUNT (copy), BP_TOKEN_STATE_VALID);
-  bp_account_store_apply_async (fixture->store, copy, NULL, bp_test_store_result_cb, &result);
-  g_assert_true (bp_account_store_apply_finish (fixture->store, bp_test_await_result (&result, 10000), NULL));
-  g_clear_object (&result);
+  mark_saved_account_authorized (fixture);
 }
 
 /* Without the bp-http module (libsoup), each of Request token, Check limits
@@ -753,6 +761,23 @@ test_check_limits (Fixture       *fixture,
   gtk_window_destroy (dialog);
 }
 
+static gboolean
+is_apply_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.apply") == 0;
+}
+
+/* Whether Apply may be pressed: the draft looks edited. */
+static gboolean
+is_apply_sensitive (Fixture *fixture)
+{
+  GtkWidget *apply = bp_test_find_widget (GTK_WIDGET (fixture->window), is_apply_button, NULL);
+
+  g_assert_nonnull (apply);
+  return gtk_widget_is_sensitive (apply);
+}
+
 static void
 test_check_limits_with_a_dead_token (Fixture       *fixture,
                                      gconstpointer  contents)
@@ -775,6 +800,30 @@ test_check_limits_with_a_dead_token (Fixture       *fixture,
   g_assert_nonnull (strstr (bytes, "needs-new-token"));
   bp_test_wait_for_text (fixture->window, "Needs new token", TRUE);
   g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
+  g_assert_false (is_apply_sensitive (fixture));
+  gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
+}
+
+/* Marked Authorized, but the keyring holds no refresh token (a store copied
+ * from another computer): Check limits marks it as needing a new token, like
+ * a refused one, and the draft does not look edited for it. */
+static void
+test_check_limits_without_keyring_token (Fixture       *fixture,
+                                         gconstpointer  contents)
+{
+  if (!bp_test_require_keyring ())
+    return;
+
+  mark_saved_account_authorized (fixture);
+  select_first (fixture);
+
+  g_assert_true (gtk_widget_activate_action (get_editor_widget (fixture), "editor.check-limits", NULL));
+  bp_test_wait_for (saved_needs_new_token, fixture);
+  bp_test_spin (200);
+
+  bp_test_wait_for_text (fixture->window, "Needs new token", TRUE);
+  g_assert_cmpint (bp_salesforce_account_get_token_state (get_draft (fixture)), ==, BP_TOKEN_STATE_NEEDS_NEW_TOKEN);
+  g_assert_false (is_apply_sensitive (fixture));
   gtk_window_destroy (bp_test_find_toplevel (BP_TYPE_LIMITS_DIALOG));
 }
 
@@ -846,6 +895,7 @@ main (int   argc,
   ADD ("/window-salesforce/port-taken-ipv6", test_port_taken_ipv6);
   ADD ("/window-salesforce/check-limits", test_check_limits);
   ADD ("/window-salesforce/check-limits-with-a-dead-token", test_check_limits_with_a_dead_token);
+  ADD ("/window-salesforce/check-limits-without-keyring-token", test_check_limits_without_keyring_token);
   ADD ("/window-salesforce/check-limits-when-reset", test_check_limits_when_reset);
   ADD ("/window-salesforce/delete-revokes", test_delete_revokes);
   ADD ("/window-salesforce/delete-with-a-pending-token", test_delete_with_a_pending_token);

@@ -1606,6 +1606,16 @@ store_will_change_cb (BpWindow *self)
     bp_list_pacer_prepare_fill (self->pacer);
 }
 
+/* The saved account the draft is compared with may change without the
+ * draft: its token state saved after Check limits found the token refused
+ * or missing, an import, another process's command. */
+static void
+store_changed_cb (BpWindow *self)
+{
+  if (self->draft != NULL && self->current != NULL && !is_unsaved (self, self->current))
+    update_modified (self);
+}
+
 static void
 set_store (BpWindow       *self,
            BpAccountStore *store)
@@ -1620,6 +1630,8 @@ set_store (BpWindow       *self,
    * see the change. */
   g_signal_connect_object (store, "items-changed", G_CALLBACK (store_will_change_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   g_list_store_append (sources, store);
   g_list_store_append (sources, self->unsaved);
