@@ -895,6 +895,17 @@ test_fetch_forbidden (Fixture       *fixture,
   bp_test_wait_for_text (fixture->dialog, "Daily API Requests", TRUE);
 }
 
+/* Shows the dialog, counting its token-rejected signals, until its fetch ends. */
+static void
+present_counting_rejections (Fixture *fixture)
+{
+  fixture->dialog = bp_limits_dialog_new (NULL, fixture->account, fixture->keeper);
+  g_object_ref_sink (fixture->dialog);
+  g_signal_connect (fixture->dialog, "token-rejected", G_CALLBACK (token_rejected_cb), fixture);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+  bp_test_wait_for (is_not_loading, fixture->dialog);
+}
+
 static void
 test_fetch_invalid_grant (Fixture       *fixture,
                           gconstpointer  data)
@@ -903,11 +914,7 @@ test_fetch_invalid_grant (Fixture       *fixture,
     return;
 
   bp_emulator_set_invalid_grant (fixture->emulator, TRUE);
-  fixture->dialog = bp_limits_dialog_new (NULL, fixture->account, fixture->keeper);
-  g_object_ref_sink (fixture->dialog);
-  g_signal_connect (fixture->dialog, "token-rejected", G_CALLBACK (token_rejected_cb), fixture);
-  gtk_window_present (GTK_WINDOW (fixture->dialog));
-  bp_test_wait_for (is_not_loading, fixture->dialog);
+  present_counting_rejections (fixture);
 
   g_assert_cmpuint (fixture->n_rejected, ==, 1);
   g_assert_true (is_banner_shown (fixture));
@@ -932,11 +939,7 @@ test_fetch_without_keyring_token (Fixture       *fixture,
                                BP_SECRET_KIND_REFRESH_TOKEN, NULL, cleared_cb, &is_cleared);
   bp_test_wait_until (&is_cleared, WAIT_MS);
 
-  fixture->dialog = bp_limits_dialog_new (NULL, fixture->account, fixture->keeper);
-  g_object_ref_sink (fixture->dialog);
-  g_signal_connect (fixture->dialog, "token-rejected", G_CALLBACK (token_rejected_cb), fixture);
-  gtk_window_present (GTK_WINDOW (fixture->dialog));
-  bp_test_wait_for (is_not_loading, fixture->dialog);
+  present_counting_rejections (fixture);
 
   g_assert_cmpuint (fixture->n_rejected, ==, 1);
   g_assert_true (is_banner_shown (fixture));
