@@ -832,14 +832,12 @@ fetch_failed (BpLimitsDialog *self,
                           || g_error_matches (error, BP_ERROR, BP_ERROR_SECRET_NOT_FOUND);
   set_loading (self, NULL);
 
-  if (g_error_matches (error, BP_ERROR, BP_ERROR_INVALID_GRANT))
+  if (self->needs_new_token)
     {
-      show_banner (self, _("The refresh token is no longer valid: press Request token."));
-      g_signal_emit (self, signals[TOKEN_REJECTED], 0, self->account);
-    }
-  else if (self->needs_new_token)
-    {
-      show_banner (self, error->message);
+      /* The keyring's own message says the token is missing. */
+      show_banner (self, g_error_matches (error, BP_ERROR, BP_ERROR_INVALID_GRANT)
+                           ? _("The refresh token is no longer valid: press Request token.")
+                           : error->message);
       g_signal_emit (self, signals[TOKEN_REJECTED], 0, self->account);
     }
   else

@@ -1608,12 +1608,28 @@ store_will_change_cb (BpWindow *self)
 
 /* The saved account the draft is compared with may change without the
  * draft: its token state saved after Check limits found the token refused
- * or missing, an import, another process's command. */
+ * or missing, an import, another process's command. Only a change of that
+ * account is looked at again (an import changes many, one at a time). */
 static void
-store_changed_cb (BpWindow *self)
+store_changed_cb (BpWindow   *self,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GListModel *store)
 {
-  if (self->draft != NULL && self->current != NULL && !is_unsaved (self, self->current))
-    update_modified (self);
+  if (self->draft == NULL || self->current == NULL || is_unsaved (self, self->current))
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(BpAccount) account = g_list_model_get_item (store, i);
+
+      if (account == self->current)
+        {
+          update_modified (self);
+          return;
+        }
+    }
 }
 
 static void
